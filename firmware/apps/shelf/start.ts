@@ -1,0 +1,42 @@
+import type { BoardConstants } from "../../../hal/board";
+import type { ShelfHal } from "../../../hal/hal";
+import { decodeCalibration, decodeLanes, defaultLanes } from "../../core/shelf-config";
+import type { CellCalibration } from "../../core/shelf-config";
+import { shelfEventJson } from "../../core/shelf-event";
+import type { ShelfEvent } from "../../core/shelf-event";
+import { ShelfPipeline } from "../../core/shelf-pipeline";
+
+/** Boots the shelf controller: calibration and lanes from the Store, batches from every cell, events to the link. */
+export function startShelf(hal: ShelfHal, board: BoardConstants): void {
+  const cellCount = hal.cells.length;
+  let cal: CellCalibration[] | undefined = decodeCalibration(hal.store.read("cal"), cellCount);
+  if (cal === undefined) {
+    hal.log.error("no calibration record: publishing raw counts as grams until calibrated");
+    cal = [];
+    for (let i = 0; i < cellCount; i++) {
+      cal.push({ offset: 0, gramsPerCount: 1 });
+    }
+  }
+  let lanes = decodeLanes(hal.store.read("lanes"), cellCount);
+  if (lanes === undefined) {
+    lanes = defaultLanes(cellCount);
+  }
+  const periods: number[] = [];
+  let maxRate = 10;
+  for (let i = 0; i < cellCount; i++) {
+    periods.push(1000 / board.cells[i].rateSps);
+    maxRate = Math.max(maxRate, board.cells[i].rateSps);
+  }
+  const pipeline = new ShelfPipeline(cal, lanes, periods, maxRate);
+  const topic = "aisle/" + board.deviceId + "/event";
+  const publish = (e: ShelfEvent): void => {
+    hal.link.publish(topic, shelfEventJson(e));
+  };
+  for (let i = 0; i < cellCount; i++) {
+    const cell = i;
+    hal.cells[i].start((counts: number[], n: number, tLastMs: number): void => {
+      pipeline.pushBatch(cell, counts, n, tLastMs, publish);
+    });
+  }
+  hal.log.info("shelf " + board.deviceId + " up: " + cellCount + " cells, " + lanes.length + " lanes");
+}

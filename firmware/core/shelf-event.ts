@@ -1,0 +1,25 @@
+import { formatFixed, formatInt, jsonString } from "./format";
+
+/** A pick or put on one lane; the payload the shelf publishes. */
+export interface ShelfEvent {
+  type: string;
+  lane: string;
+  tMs: number;
+  tStartMs: number;
+  grams: number;
+  /** Whole items moved; -1 where the lane has no unit weight. */
+  count: number;
+  sku: string;
+  seq: number;
+}
+
+export function shelfEventJson(e: ShelfEvent): string {
+  let out = "{\"type\":" + jsonString(e.type) + ",\"lane\":" + jsonString(e.lane) +
+    ",\"t_ms\":" + formatInt(Math.round(e.tMs)) + ",\"grams\":" + formatFixed(e.grams, 2) +
+    ",\"count\":" + (e.count < 0 ? "null" : formatInt(e.count)) +
+    ",\"t_start_ms\":" + formatInt(Math.round(e.tStartMs));
+  if (e.sku.length > 0) {
+    out = out + ",\"sku\":" + jsonString(e.sku);
+  }
+  return out + ",\"seq\":" + formatInt(e.seq) + "}";
+}

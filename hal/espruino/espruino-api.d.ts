@@ -1,0 +1,56 @@
+/*
+ * The Espruino 2v29 API that this port uses, and nothing more: the simulator emulates exactly
+ * this surface (sim/espruino/), so a call added here needs its emulation there.
+ * Pins are plain integers; Espruino accepts them wherever it takes a Pin.
+ */
+
+interface Uint8Array {
+  readonly length: number;
+  [index: number]: number;
+}
+
+interface EspruinoWatchEvent {
+  state: boolean;
+  /** Seconds, on the getTime() clock, when the edge happened. */
+  time: number;
+}
+
+interface EspruinoWatchOptions {
+  edge: string;
+  repeat: boolean;
+  debounce?: number;
+}
+
+declare function getTime(): number;
+declare function setInterval(fn: () => void, ms: number): number;
+declare function setTimeout(fn: () => void, ms: number): number;
+declare function clearInterval(id: number): void;
+declare function clearTimeout(id: number): void;
+declare function pinMode(pin: number, mode: string): void;
+declare function digitalRead(pin: number): number;
+declare function digitalWrite(pin: number, value: number): void;
+declare function setWatch(fn: (e: EspruinoWatchEvent) => void, pin: number, options: EspruinoWatchOptions): number;
+declare function clearWatch(id: number): void;
+declare function print(text: string): void;
+
+interface EspruinoSpiSetup {
+  miso?: number;
+  mosi?: number;
+  sck?: number;
+  baud?: number;
+}
+
+declare class SPI {
+  constructor();
+  setup(options: EspruinoSpiSetup): void;
+  /** Clocks data out on MOSI and returns what MISO read, one byte per byte sent. */
+  send(data: number[]): Uint8Array;
+}
+
+interface EspruinoStorage {
+  read(name: string): string | undefined;
+  write(name: string, data: string): boolean;
+  erase(name: string): void;
+}
+
+declare function require(module: "Storage"): EspruinoStorage;

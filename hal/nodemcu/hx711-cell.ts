@@ -1,0 +1,81 @@
+import type { CellPins } from "../board";
+import type { LoadCell, SampleBatchHandler } from "../load-cell";
+import type { NodeMcuClock } from "./clock";
+
+/* NodeMCU's hx711 modes, by the clock pulses that select them (HX711 datasheet, Table 3). */
+const MODE_FOR_PULSES: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2];
+
+function signed24(b0: number, b1: number, b2: number): number {
+  const raw = b0 + b1 * 256 + b2 * 65536;
+  return raw >= 8388608 ? raw - 16777216 : raw;
+}
+
+/**
+ * A board with one cell uses hx711.start: the C module reads each conversion on its DOUT
+ * interrupt and calls back once a batch, so Lua runs once per batch.
+ */
+export class NodeMcuHx711Batch implements LoadCell {
+  private readonly batch: number[] = [];
+
+  constructor(private readonly pins: CellPins, private readonly clock: NodeMcuClock) {
+    hx711.init(pins.sck, pins.dout);
+    for (let i = 0; i < pins.batch; i++) {
+      this.batch.push(0);
+    }
+  }
+
+  start(onBatch: SampleBatchHandler): void {
+    hx711.start(MODE_FOR_PULSES[this.pins.gainPulses], this.pins.batch, (s: string, tUs: number): void => {
+      const n = Math.floor(s.length / 3);
+      for (let i = 0; i < n; i++) {
+        this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
+      }
+      onBatch(this.batch, n, this.clock.unwrapMs(tUs));
+    });
+  }
+
+  stop(): void {
+    hx711.stop();
+  }
+}
+
+/**
+ * hx711.start serves one chip, so a board with several cells watches each DOUT with gpio.trig
+ * and, when it falls, points the module at that chip (hx711.init) and reads one conversion.
+ */
+export class NodeMcuHx711Polled implements LoadCell {
+  private readonly batch: number[] = [];
+  private filled = 0;
+
+  constructor(private readonly pins: CellPins, private readonly clock: NodeMcuClock) {
+    gpio.mode(pins.dout, gpio.INT);
+    gpio.mode(pins.sck, gpio.OUTPUT);
+    gpio.write(pins.sck, gpio.LOW);
+    for (let i = 0; i < pins.batch; i++) {
+      this.batch.push(0);
+    }
+  }
+
+  start(onBatch: SampleBatchHandler): void {
+    const pins = this.pins;
+    const mode = MODE_FOR_PULSES[pins.gainPulses];
+    gpio.trig(pins.dout, "down", (level: number, whenUs: number): void => {
+      // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
+      if (gpio.read(pins.dout) !== 0) {
+        return;
+      }
+      hx711.init(pins.sck, pins.dout);
+      this.batch[this.filled] = hx711.read(mode);
+      this.filled = this.filled + 1;
+      if (this.filled === pins.batch) {
+        this.filled = 0;
+        onBatch(this.batch, pins.batch, this.clock.unwrapMs(whenUs));
+      }
+    });
+  }
+
+  stop(): void {
+    gpio.trig(this.pins.dout, "none", (): void => {});
+    this.filled = 0;
+  }
+}

@@ -1,0 +1,56 @@
+/** @noSelfInFile */
+/*
+ * The NodeMCU modules this port uses, for typescript-to-lua. Module functions are called with a
+ * dot (no self); object methods (timers) declare `this` so they are called with a colon.
+ * The simulator emulates exactly this surface (sim/nodemcu/*.lua).
+ */
+
+interface NodeMcuTimer {
+  alarm(this: NodeMcuTimer, intervalMs: number, mode: number, callback: (this: void, t: NodeMcuTimer) => void): boolean;
+  stop(this: NodeMcuTimer): boolean;
+  unregister(this: NodeMcuTimer): void;
+}
+
+declare namespace tmr {
+  const ALARM_SINGLE: number;
+  const ALARM_AUTO: number;
+  function create(): NodeMcuTimer;
+  /** ESP8266: microseconds since boot, 31 bits, wrapping. */
+  function now(): number;
+}
+
+declare namespace gpio {
+  const INPUT: number;
+  const OUTPUT: number;
+  const INT: number;
+  const HIGH: number;
+  const LOW: number;
+  function mode(pin: number, mode: number): void;
+  function read(pin: number): number;
+  function write(pin: number, level: number): void;
+  /** callback(level, when_us) on each edge of the given type ("up", "down", "both"). */
+  function trig(pin: number, type: string, callback: (this: void, level: number, whenUs: number) => void): void;
+}
+
+declare namespace hx711 {
+  function init(clk: number, data: number): void;
+  /** mode 0 = A/128, 1 = B/32, 2 = A/64. */
+  function read(mode: number): number;
+  /** callback(samples packed as 3-byte little-endian signed ints, time of the last one in µs, samples dropped). */
+  function start(mode: number, samples: number, callback: (this: void, s: string, tUs: number, dropped: number) => void): void;
+  function stop(): void;
+}
+
+declare namespace file {
+  function getcontents(name: string): string | undefined;
+  function putcontents(name: string, data: string): boolean | undefined;
+  function remove(name: string): void;
+}
+
+declare namespace node {
+  /** ESP32: microseconds since boot. */
+  function uptime(): number;
+  function heap(): number;
+}
+
+declare function print(text: string): void;
