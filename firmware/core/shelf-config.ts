@@ -21,6 +21,23 @@ export interface LaneConfig {
 export const CAL_HEADER = "aisle-cal 1";
 export const LANES_HEADER = "aisle-lanes 1";
 
+function recordLines(text: string | undefined, header: string): string[] | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const lines = text.split("\n");
+  if (lines[0] !== header) {
+    return undefined;
+  }
+  const body: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].length > 0) {
+      body.push(lines[i]);
+    }
+  }
+  return body;
+}
+
 export function encodeCalibration(cells: CellCalibration[]): string {
   let out = CAL_HEADER + "\n";
   for (let i = 0; i < cells.length; i++) {
@@ -97,21 +114,4 @@ export function defaultLanes(cellCount: number): LaneConfig[] {
     lanes.push({ id: "c" + i, cells: [i], unitG: 0, sku: "" });
   }
   return lanes;
-}
-
-function recordLines(text: string | undefined, header: string): string[] | undefined {
-  if (text === undefined) {
-    return undefined;
-  }
-  const lines = text.split("\n");
-  if (lines[0] !== header) {
-    return undefined;
-  }
-  const body: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].length > 0) {
-      body.push(lines[i]);
-    }
-  }
-  return body;
 }

@@ -1,21 +1,34 @@
 import type { BoardConstants } from "../../../hal/board";
 import type { ShelfHal } from "../../../hal/hal";
+import type { LoadCell } from "../../../hal/load-cell";
 import { decodeCalibration, decodeLanes, defaultLanes } from "../../core/shelf-config";
 import type { CellCalibration } from "../../core/shelf-config";
 import { shelfEventJson } from "../../core/shelf-event";
 import type { ShelfEvent } from "../../core/shelf-event";
 import { ShelfPipeline } from "../../core/shelf-pipeline";
 
+function uncalibrated(cellCount: number): CellCalibration[] {
+  const cal: CellCalibration[] = [];
+  for (let i = 0; i < cellCount; i++) {
+    cal.push({ offset: 0, gramsPerCount: 1 });
+  }
+  return cal;
+}
+
+/* A function of its own, so each cell's callback keeps its own index on Espruino. */
+function feedPipeline(cell: LoadCell, index: number, pipeline: ShelfPipeline, publish: (e: ShelfEvent) => void): void {
+  cell.start((counts: number[], n: number, tLastMs: number): void => {
+    pipeline.pushBatch(index, counts, n, tLastMs, publish);
+  });
+}
+
 /** Boots the shelf controller: calibration and lanes from the Store, batches from every cell, events to the link. */
 export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   const cellCount = hal.cells.length;
-  let cal: CellCalibration[] | undefined = decodeCalibration(hal.store.read("cal"), cellCount);
+  let cal = decodeCalibration(hal.store.read("cal"), cellCount);
   if (cal === undefined) {
     hal.log.error("no calibration record: publishing raw counts as grams until calibrated");
-    cal = [];
-    for (let i = 0; i < cellCount; i++) {
-      cal.push({ offset: 0, gramsPerCount: 1 });
-    }
+    cal = uncalibrated(cellCount);
   }
   let lanes = decodeLanes(hal.store.read("lanes"), cellCount);
   if (lanes === undefined) {
@@ -33,10 +46,7 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
     hal.link.publish(topic, shelfEventJson(e));
   };
   for (let i = 0; i < cellCount; i++) {
-    const cell = i;
-    hal.cells[i].start((counts: number[], n: number, tLastMs: number): void => {
-      pipeline.pushBatch(cell, counts, n, tLastMs, publish);
-    });
+    feedPipeline(hal.cells[i], i, pipeline, publish);
   }
   hal.log.info("shelf " + board.deviceId + " up: " + cellCount + " cells, " + lanes.length + " lanes");
 }

@@ -1,0 +1,120 @@
+import { ESLint, type Linter, type Rule } from "eslint";
+import { relative, resolve } from "node:path";
+import ts from "typescript";
+import tseslint from "typescript-eslint";
+import { REPO } from "../paths.ts";
+import { DIALECT_RULES, dialectRuleOf } from "./rules.ts";
+
+export type DialectTarget = "firmware" | "espruino" | "nodemcu";
+
+export interface DialectProblem {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+}
+
+export class DialectError extends Error {
+  constructor(readonly problems: DialectProblem[]) {
+    super(`the firmware dialect is broken in ${problems.length} place${problems.length === 1 ? "" : "s"}:\n` +
+      problems.map(formatProblem).join("\n"));
+    this.name = "DialectError";
+  }
+}
+
+export function formatProblem(p: DialectProblem): string {
+  return `  ${p.file}:${p.line}:${p.column}  [${p.rule}]  ${p.message}`;
+}
+
+const moduleFileRule: Rule.RuleModule = {
+  meta: { type: "problem", schema: [] },
+  create(context) {
+    return {
+      Program(node) {
+        const isModule = node.body.some((s) => s.type.startsWith("Import") || s.type.startsWith("Export"));
+        if (!isModule) context.report({ node, message: "[dialect/module-file] the file has no import or export: add `export {}`" });
+      },
+    };
+  },
+};
+
+/** The declaration files that make up each target's whole world. */
+export function dialectLibs(target: DialectTarget): string[] {
+  const libs = [resolve(REPO, "firmware/dialect.d.ts")];
+  if (target === "espruino") libs.push(resolve(REPO, "hal/espruino/espruino-api.d.ts"));
+  if (target === "nodemcu") libs.push(resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts"));
+  return libs;
+}
+
+export const DIALECT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  noLib: true,
+  strict: true,
+  target: ts.ScriptTarget.ES2015,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowImportingTsExtensions: false,
+  noEmit: true,
+  types: [],
+  skipLibCheck: false,
+  noImplicitOverride: true,
+  noFallthroughCasesInSwitch: true,
+  forceConsistentCasingInFileNames: true,
+};
+
+function eslintConfig(program: ts.Program, target: DialectTarget): Linter.Config[] {
+  const rules: Linter.RulesRecord = {};
+  const selectors: { selector: string; message: string }[] = [];
+  const mergedProps: unknown[] = [];
+  for (const r of DIALECT_RULES) {
+    if (target !== "firmware" && r.notIn?.includes(target)) continue;
+    for (const selector of r.selectors ?? []) selectors.push({ selector, message: `[dialect/${r.id}] ${r.why}` });
+    for (const [name, entry] of Object.entries(r.eslint ?? {})) {
+      if (name === "no-restricted-properties") mergedProps.push(...(entry as unknown[]).slice(1));
+      else rules[name] = entry;
+    }
+  }
+  rules["no-restricted-syntax"] = ["error", ...selectors];
+  rules["no-restricted-properties"] = ["error", ...mergedProps] as Linter.RuleEntry;
+  return [{
+    files: ["**/*.ts"],
+    ignores: ["**/*.d.ts"],
+    languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions: { programs: [program] } },
+    plugins: { "@typescript-eslint": tseslint.plugin as unknown as ESLint.Plugin, aisle: { rules: { "module-file": moduleFileRule } } },
+    linterOptions: { reportUnusedDisableDirectives: "off", noInlineConfig: true },
+    rules,
+  }];
+}
+
+function shown(file: string): string {
+  return file.startsWith(REPO + "/") ? relative(REPO, file) : file;
+}
+
+/**
+ * Type-checks the sources reachable from roots against the target's declarations only, then lints
+ * them with the dialect rules. Returns every problem, sorted by file and line; an empty list means
+ * the sources are in the dialect.
+ */
+export async function checkDialect(roots: string[], target: DialectTarget): Promise<DialectProblem[]> {
+  const program = ts.createProgram([...dialectLibs(target), ...roots], DIALECT_COMPILER_OPTIONS);
+  const problems: DialectProblem[] = [];
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, " ");
+    if (d.file && d.start !== undefined) {
+      const pos = d.file.getLineAndCharacterOfPosition(d.start);
+      problems.push({ file: shown(d.file.fileName), line: pos.line + 1, column: pos.character + 1, rule: `ts${d.code}`, message: text });
+    } else {
+      problems.push({ file: "(config)", line: 0, column: 0, rule: `ts${d.code}`, message: text });
+    }
+  }
+  const sources = program.getSourceFiles()
+    .map((f) => f.fileName)
+    .filter((f) => !f.endsWith(".d.ts") && !f.includes("/node_modules/"));
+  const eslint = new ESLint({ cwd: REPO, overrideConfigFile: true, overrideConfig: eslintConfig(program, target), ignore: false });
+  for (const result of await eslint.lintFiles(sources)) {
+    for (const m of result.messages) {
+      problems.push({ file: shown(result.filePath), line: m.line, column: m.column, rule: dialectRuleOf(m.ruleId, m.message), message: m.message.replace(/^\[dialect\/[a-z-]+\] /, "") });
+    }
+  }
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
