@@ -1,3 +1,4 @@
+/// <reference no-default-lib="true"/>
 /*
  * The firmware dialect's whole standard library: what Espruino 2v29 runs AND typescript-to-lua
  * turns into Lua 5.1. firmware/ and the ports compile with `noLib`, so anything not declared

@@ -39,16 +39,20 @@ const moduleFileRule: Rule.RuleModule = {
   },
 };
 
-/** The declaration files that make up each target's whole world. */
+/** The platform's API declarations, beside the dialect's standard library. */
 export function dialectLibs(target: DialectTarget): string[] {
-  const libs = [resolve(REPO, "firmware/dialect.d.ts")];
-  if (target === "espruino") libs.push(resolve(REPO, "hal/espruino/espruino-api.d.ts"));
-  if (target === "nodemcu") libs.push(resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts"));
-  return libs;
+  if (target === "espruino") return [resolve(REPO, "hal/espruino/espruino-api.d.ts")];
+  if (target === "nodemcu") return [resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
+  return [];
 }
 
+/*
+ * The dialect's standard library replaces TypeScript's. It goes in as `lib` (by absolute path)
+ * rather than as a root file under noLib, because typescript-to-lua only translates Array and
+ * String methods declared in a program's library files.
+ */
 export const DIALECT_COMPILER_OPTIONS: ts.CompilerOptions = {
-  noLib: true,
+  lib: [resolve(REPO, "firmware/dialect.d.ts")],
   strict: true,
   target: ts.ScriptTarget.ES2015,
   module: ts.ModuleKind.ESNext,

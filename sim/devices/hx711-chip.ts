@@ -1,0 +1,53 @@
+/*
+ * An HX711 at its pins, for the Espruino virtual board, where the port clocks it over SPI:
+ * - DOUT (data-ready) falls when a conversion is ready; the 1st to 24th rising edges of PD_SCK
+ *   shift out the 24-bit two's-complement result MSB first; the 25th sets DOUT high again;
+ *   25, 26 or 27 pulses in all select A/128, B/32 or A/64 for the NEXT conversion
+ *   (datasheet, "Serial Interface" and Table 3). The first conversion after power-up is A/128.
+ * - A conversion that was never read is replaced by the next; DOUT then pulses high and falls
+ *   again, so a driver waiting on the edge is not left hanging.
+ * The NodeMCU emulation models the same chip in Lua (sim/nodemcu/hx711.lua).
+ */
+
+const GAIN_DIVISOR: Record<number, number> = { 25: 1, 26: 4, 27: 2 };
+
+export class Hx711Chip {
+  private latched = 0;
+  private pulses = 0;
+  private converted = false;
+  private gainPulses = 25;
+  private sckLevel = 0;
+  /** Conversions that were overwritten before being read. */
+  overruns = 0;
+
+  constructor(readonly dout: number, readonly sck: number, private readonly drive: (pin: number, level: number) => void) {
+    drive(dout, 1);
+  }
+
+  /** A conversion of `counts` (at A/128) is ready now. */
+  convert(counts: number): void {
+    const scaled = Math.round(counts / GAIN_DIVISOR[this.gainPulses]);
+    this.latched = scaled & 0xffffff;
+    if (this.converted && this.pulses === 0) {
+      this.overruns++;
+      this.drive(this.dout, 1);
+    }
+    this.converted = true;
+    this.pulses = 0;
+    this.drive(this.dout, 0);
+  }
+
+  /** The port wrote PD_SCK. */
+  clock(level: number): void {
+    const rising = level !== 0 && this.sckLevel === 0;
+    this.sckLevel = level !== 0 ? 1 : 0;
+    if (!rising || !this.converted || this.pulses >= 27) return;
+    this.pulses++;
+    if (this.pulses <= 24) {
+      this.drive(this.dout, (this.latched >> (24 - this.pulses)) & 1);
+    } else {
+      if (this.pulses === 25) this.drive(this.dout, 1);
+      if (this.pulses <= 27) this.gainPulses = this.pulses;
+    }
+  }
+}

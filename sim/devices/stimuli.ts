@@ -1,0 +1,72 @@
+import type { BoardConstants } from "../../hal/board.ts";
+import type { GateTrace, ShelfTrace } from "../trace/trace-types.ts";
+
+/*
+ * What the outside world does to a board, as timed pin-level facts that every runner is fed
+ * identically: an HX711 finishing a conversion, a beam breaking, a door opening. Ordered by
+ * time, then by the order the devices are wired (cells by index; gate columns by header order).
+ */
+
+/** HX711 number `cell` has a new conversion ready: DOUT falls. */
+export interface ConversionReady {
+  kind: "conversion";
+  tUs: number;
+  cell: number;
+  counts: number;
+}
+
+/** An input pin changes level. */
+export interface PinLevel {
+  kind: "pin";
+  tUs: number;
+  pin: number;
+  level: number;
+}
+
+export type Stimulus = ConversionReady | PinLevel;
+
+/** Merges the cells' conversion times into one ordered stream (ties: lower cell first). */
+export function* shelfStimuli(trace: ShelfTrace): Generator<ConversionReady> {
+  const n = trace.samples.length;
+  const next = new Array<number>(n).fill(0);
+  for (;;) {
+    let best = -1;
+    let bestT = Infinity;
+    for (let c = 0; c < n; c++) {
+      const s = trace.samples[c];
+      if (next[c] < s.tUs.length && s.tUs[next[c]] < bestT) {
+        bestT = s.tUs[next[c]];
+        best = c;
+      }
+    }
+    if (best < 0) return;
+    const i = next[best]++;
+    yield { kind: "conversion", tUs: bestT, cell: best, counts: trace.samples[best].counts[i] };
+  }
+}
+
+/** The pin each gate column drives on this board; -1 for columns the foundation does not wire (admit). */
+export function gateColumnPins(trace: GateTrace, board: BoardConstants): number[] {
+  return trace.columns.map((col) => {
+    if (col.signal === "emergency") return board.emergency;
+    const lane = board.gateLanes[col.lane];
+    if (col.signal === "beam_outer") return lane.beamOuter;
+    if (col.signal === "beam_inner") return lane.beamInner;
+    if (col.signal === "door_closed") return lane.doorClosed;
+    return -1;
+  });
+}
+
+/** Levels of the gate's input pins before boot. */
+export function gateInitialLevels(trace: GateTrace, board: BoardConstants): PinLevel[] {
+  const pins = gateColumnPins(trace, board);
+  return trace.initial.flatMap((v, c) => (pins[c] >= 0 ? [{ kind: "pin" as const, tUs: 0, pin: pins[c], level: v }] : []));
+}
+
+export function* gateStimuli(trace: GateTrace, board: BoardConstants): Generator<PinLevel> {
+  const pins = gateColumnPins(trace, board);
+  for (const ch of trace.changes) {
+    const pin = pins[ch.column];
+    if (pin >= 0 && typeof ch.value === "number") yield { kind: "pin", tUs: ch.tUs, pin, level: ch.value };
+  }
+}

@@ -1,0 +1,131 @@
+import type { PinBus } from "./pin-bus.ts";
+import type { TimerQueue, VirtualTimer } from "../timer-queue.ts";
+
+/** Espruino's Storage file names are at most 28 characters (2v29). */
+const STORAGE_NAME_MAX = 28;
+
+export interface EspruinoEnv {
+  timers: TimerQueue;
+  pins: PinBus;
+  nowUs: () => number;
+  storage: Map<string, string>;
+  print: (line: string) => void;
+}
+
+/**
+ * The Espruino 2v29 globals that hal/espruino uses (see hal/espruino/espruino-api.d.ts), on the
+ * virtual clock and pins. It is a surface to run the real port on, not a JS engine: what the
+ * interpreter itself lacks is the dialect checker's business.
+ */
+export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
+  const { timers, pins, nowUs, storage } = env;
+  const live = new Map<number, VirtualTimer>();
+  let nextTimerId = 1;
+  const arm = (fn: unknown, ms: unknown, repeat: boolean): number => {
+    if (typeof fn !== "function") throw new TypeError("Espruino: setTimeout/setInterval needs a function");
+    const periodUs = Math.max(0, Math.round(Number(ms ?? 0) * 1000));
+    const id = nextTimerId++;
+    const t = timers.add(nowUs() + periodUs, repeat ? Math.max(1, periodUs) : 0, id, () => {
+      if (!repeat) live.delete(id);
+      (fn as () => void)();
+    });
+    live.set(id, t);
+    return id;
+  };
+  const clear = (id?: number) => {
+    if (id === undefined) {
+      for (const t of live.values()) t.cancelled = true;
+      live.clear();
+      return;
+    }
+    const t = live.get(id);
+    if (t) t.cancelled = true;
+    live.delete(id);
+  };
+  const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+
+  class SPI {
+    private miso = -1;
+    private mosi = -1;
+    private sck = -1;
+
+    setup(o: { miso?: number; mosi?: number; sck?: number }): void {
+      this.miso = o.miso ?? -1;
+      this.mosi = o.mosi ?? -1;
+      this.sck = o.sck ?? -1;
+    }
+
+    /** Software SPI, mode 0, MSB first: each bit is put on MOSI, then SCK pulses while MISO is read. */
+    send(data: number[] | string): Uint8Array {
+      const bytes = typeof data === "string" ? Array.from(data, (c) => c.charCodeAt(0)) : Array.from(data);
+      const out = new Uint8Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) {
+        let got = 0;
+        for (let bit = 7; bit >= 0; bit--) {
+          if (this.mosi >= 0) pins.write(this.mosi, (bytes[i] >> bit) & 1);
+          if (this.sck >= 0) pins.write(this.sck, 1);
+          if (this.miso >= 0 && pins.level(this.miso) !== 0) got |= 1 << bit;
+          if (this.sck >= 0) pins.write(this.sck, 0);
+        }
+        out[i] = got;
+      }
+      return out;
+    }
+  }
+
+  const Storage = {
+    read(name: string): string | undefined {
+      return storage.get(name);
+    },
+    write(name: string, data: string): boolean {
+      if (typeof name !== "string" || name.length === 0 || name.length > STORAGE_NAME_MAX) throw new Error(`Storage: name ${JSON.stringify(name)} must be 1 to ${STORAGE_NAME_MAX} characters`);
+      storage.set(name, String(data));
+      return true;
+    },
+    erase(name: string): void {
+      storage.delete(name);
+    },
+    list(): string[] {
+      return [...storage.keys()].sort();
+    },
+  };
+
+  return {
+    getTime: () => nowUs() / 1e6,
+    setTimeout: (fn: unknown, ms: unknown) => arm(fn, ms, false),
+    setInterval: (fn: unknown, ms: unknown) => arm(fn, ms, true),
+    clearTimeout: clear,
+    clearInterval: clear,
+    pinMode: (pin: number, mode: string) => {
+      if (typeof pin !== "number") throw new TypeError(`pinMode: ${JSON.stringify(pin)} is not a pin`);
+      void mode;
+    },
+    digitalRead: (pin: number) => pins.level(pin),
+    digitalWrite: (pin: number, value: number) => pins.write(pin, value ? 1 : 0),
+    setWatch: (fn: unknown, pin: number, o: { edge?: string; repeat?: boolean; debounce?: number } = {}) => {
+      if (typeof fn !== "function") throw new TypeError("setWatch: needs a function");
+      const edge = o.edge === "rising" || o.edge === "falling" ? o.edge : "both";
+      return pins.addWatch(pin, fn as never, edge, o.repeat === true, o.debounce ?? 0);
+    },
+    clearWatch: (id?: number) => pins.clearWatch(id),
+    print: (...args: unknown[]) => env.print(text(args)),
+    console: { log: (...args: unknown[]) => env.print(text(args)) },
+    SPI,
+    E: {
+      sum: (a: ArrayLike<number>) => {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i];
+        return s;
+      },
+      variance: (a: ArrayLike<number>, mean: number) => {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += (a[i] - mean) * (a[i] - mean);
+        return s / a.length;
+      },
+    },
+    require: (name: string) => {
+      if (name === "Storage") return Storage;
+      throw new Error(`Module ${name} not found`);
+    },
+  };
+}

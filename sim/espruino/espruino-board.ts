@@ -1,0 +1,100 @@
+import vm from "node:vm";
+import { TimerQueue } from "../timer-queue.ts";
+import { espruinoGlobals } from "./espruino-api.ts";
+import { PinBus } from "./pin-bus.ts";
+
+export interface EspruinoBoardOptions {
+  /** The JavaScript to run: the built bundle, byte for byte. */
+  code: string;
+  filename: string;
+  /** "vm": a Node vm context, as the espruino runner does; "direct": a plain function, as the source runner does. */
+  mode: "vm" | "direct";
+  storage: Map<string, string>;
+  onLine: (line: string) => void;
+}
+
+/** Something outside the board that acts at times of its own (an HX711, a trace of beams). */
+export interface ExternalDevice {
+  nextUs(): number;
+  fire(): void;
+}
+
+/**
+ * A virtual Espruino: the emulated API on a virtual µs clock that jumps from event to event.
+ * Order at one instant: devices first (in the order they were added), then the watch callbacks
+ * they caused, then timers (by arming order). The NodeMCU board follows the same order.
+ */
+export class EspruinoBoard {
+  readonly timers = new TimerQueue();
+  readonly pins: PinBus;
+  private now = 0;
+  private readonly devices: ExternalDevice[] = [];
+  readonly errors: string[] = [];
+
+  constructor(private readonly opts: EspruinoBoardOptions) {
+    this.pins = new PinBus(this.timers, () => this.now);
+  }
+
+  get nowUs(): number {
+    return this.now;
+  }
+
+  addDevice(d: ExternalDevice): void {
+    this.devices.push(d);
+  }
+
+  /** Runs the code at t = 0, as Espruino does when it loads saved code. */
+  boot(): void {
+    const globals = espruinoGlobals({ timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine });
+    this.guard(() => {
+      if (this.opts.mode === "vm") {
+        const ctx = vm.createContext({ ...globals });
+        vm.runInContext(this.opts.code, ctx, { filename: this.opts.filename });
+      } else {
+        const names = Object.keys(globals);
+        new Function(...names, this.opts.code)(...names.map((n) => globals[n]));
+      }
+    });
+    this.pins.drain((fn) => this.guard(fn));
+  }
+
+  /** Advances virtual time to endUs, running everything due on the way. */
+  runUntil(endUs: number): void {
+    const devices = this.devices;
+    for (;;) {
+      let dev: ExternalDevice | undefined;
+      let devUs = Infinity;
+      for (const d of devices) {
+        const t = d.nextUs();
+        if (t < devUs) {
+          devUs = t;
+          dev = d;
+        }
+      }
+      const timerUs = this.timers.peekDueUs();
+      const t = Math.min(devUs, timerUs);
+      if (t > endUs || t === Infinity) break;
+      this.now = t;
+      if (devUs <= timerUs) {
+        dev!.fire();
+      } else {
+        const timer = this.timers.pop()!;
+        if (timer.periodUs > 0) this.timers.rearm(timer);
+        this.guard(timer.fn);
+      }
+      this.pins.drain((fn) => this.guard(fn));
+    }
+    this.now = Math.max(this.now, endUs);
+  }
+
+  /** Like Espruino, an exception in a callback is printed and the event loop goes on. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const msg = `Uncaught ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+      this.errors.push(msg);
+      this.opts.onLine(msg);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type { TimerQueue } from "../timer-queue.ts";
+
+/** A setWatch registration, as the emulated Espruino keeps it. */
+interface Watch {
+  id: number;
+  pin: number;
+  edge: "rising" | "falling" | "both";
+  repeat: boolean;
+  debounceUs: number;
+  reported: number;
+  pendingCheck: { cancelled: boolean } | undefined;
+  fn: (e: { state: boolean; time: number; lastTime: number }) => void;
+  lastTimeS: number;
+}
+
+export interface WatchEvent {
+  watch: Watch;
+  level: number;
+  tUs: number;
+}
+
+/**
+ * The board's pins: levels, who drives them, and the watches on them. Like Espruino, a watch
+ * only queues its event when the edge happens; callbacks run later from the event loop, in order.
+ * With a debounce, the level must hold for that long, and the event carries the first edge's time.
+ */
+export class PinBus {
+  private readonly levels: number[] = [];
+  private readonly writeHooks: (((level: number) => void) | undefined)[] = [];
+  private readonly watches: Watch[][] = [];
+  private nextWatchId = 1;
+  readonly queue: WatchEvent[] = [];
+
+  constructor(private readonly timers: TimerQueue, private readonly nowUs: () => number) {}
+
+  level(pin: number): number {
+    return this.levels[pin] ?? 0;
+  }
+
+  /** A device (HX711, beam, door) drives an input pin. */
+  drive(pin: number, level: number): void {
+    if ((this.levels[pin] ?? 0) === level) return;
+    this.levels[pin] = level;
+    const ws = this.watches[pin];
+    if (ws !== undefined) for (const w of ws) this.edge(w, level);
+  }
+
+  /** The firmware writes an output pin; a device listening on it (an HX711's PD_SCK) reacts. */
+  write(pin: number, level: number): void {
+    this.levels[pin] = level;
+    this.writeHooks[pin]?.(level);
+  }
+
+  listen(pin: number, hook: (level: number) => void): void {
+    this.writeHooks[pin] = hook;
+  }
+
+  addWatch(pin: number, fn: Watch["fn"], edge: Watch["edge"], repeat: boolean, debounceMs: number): number {
+    const w: Watch = { id: this.nextWatchId++, pin, edge, repeat, debounceUs: Math.round(debounceMs * 1000), reported: this.level(pin), pendingCheck: undefined, fn, lastTimeS: this.nowUs() / 1e6 };
+    (this.watches[pin] ??= []).push(w);
+    return w.id;
+  }
+
+  clearWatch(id?: number): void {
+    for (let pin = 0; pin < this.watches.length; pin++) {
+      const ws = this.watches[pin];
+      if (ws === undefined) continue;
+      this.watches[pin] = id === undefined ? [] : ws.filter((w) => w.id !== id);
+    }
+  }
+
+  /** Runs the queued watch callbacks, including any their own pin activity queues. */
+  drain(run: (fn: () => void) => void): void {
+    while (this.queue.length) {
+      const { watch, level, tUs } = this.queue.shift()!;
+      const timeS = tUs / 1e6;
+      const e = { state: level !== 0, time: timeS, lastTime: watch.lastTimeS };
+      watch.lastTimeS = timeS;
+      run(() => watch.fn(e));
+    }
+  }
+
+  private edge(w: Watch, level: number): void {
+    if (w.debounceUs <= 0) {
+      this.fire(w, level, this.nowUs());
+      return;
+    }
+    if (w.pendingCheck) w.pendingCheck.cancelled = true;
+    const edgeUs = this.nowUs();
+    const check = this.timers.add(edgeUs + w.debounceUs, 0, -1, () => {
+      w.pendingCheck = undefined;
+      if (this.level(w.pin) === level) this.fire(w, level, edgeUs);
+    });
+    w.pendingCheck = check;
+  }
+
+  private fire(w: Watch, level: number, tUs: number): void {
+    if (level === w.reported) return;
+    w.reported = level;
+    if (w.edge === "rising" && level === 0) return;
+    if (w.edge === "falling" && level !== 0) return;
+    this.queue.push({ watch: w, level, tUs });
+    if (!w.repeat) this.clearWatch(w.id);
+  }
+}

@@ -1,0 +1,71 @@
+-- hx711: the C module (init/read/start/stop) and the chip behind it, which it clocks natively.
+-- The chip: a conversion pulls DOUT low; a read clocks out 24 bits and 1-3 more pulses, which
+-- select A/128, B/32 or A/64 for the NEXT conversion (datasheet Table 3); A/128 after power-up.
+local vb = __vboard
+local chips = {}
+local by_dout = {}
+local cur = nil
+local batch = nil
+local DIVISOR = { [0] = 1, [1] = 4, [2] = 2 }
+
+hx711 = {}
+
+function vb.hx711_wire(cell, dout, sck)
+  local chip = { dout = dout, sck = sck, value = 0, ready = false, mode = 0 }
+  chips[cell] = chip
+  by_dout[dout] = chip
+  vb.gpio_set(dout, 1)
+end
+
+local function take(chip, mode)
+  chip.ready = false
+  chip.mode = mode
+  vb.gpio_set(chip.dout, 1)
+  return chip.value
+end
+
+local function pack24(v)
+  if v < 0 then v = v + 16777216 end
+  local b0 = v % 256
+  local b1 = math.floor(v / 256) % 256
+  local b2 = math.floor(v / 65536) % 256
+  return string.char(b0, b1, b2)
+end
+
+function vb.hx711_convert(cell, counts)
+  local chip = chips[cell]
+  local v = counts / DIVISOR[chip.mode]
+  chip.value = math.floor(v + 0.5)
+  chip.ready = true
+  if batch ~= nil and batch.chip == chip then
+    -- hx711.start reads each conversion from its own DOUT interrupt, in C.
+    batch.parts[#batch.parts + 1] = pack24(take(chip, batch.mode))
+    if #batch.parts == batch.samples then
+      local s = table.concat(batch.parts)
+      batch.parts = {}
+      vb.call(batch.cb, s, vb.raw_us(), 0)
+    end
+    return
+  end
+  vb.gpio_drive(chip.dout, 0)
+end
+
+function hx711.init(clk, data)
+  cur = by_dout[data]
+  if cur == nil or cur.sck ~= clk then error("hx711.init: no HX711 on clk " .. clk .. ", data " .. data) end
+end
+
+function hx711.read(mode)
+  if cur == nil then error("hx711.read before hx711.init") end
+  if not cur.ready then error("ADC timeout!") end
+  return take(cur, mode or 0)
+end
+
+function hx711.start(mode, samples, cb)
+  if cur == nil then error("hx711.start before hx711.init") end
+  batch = { chip = cur, mode = mode, samples = samples, cb = cb, parts = {} }
+end
+
+function hx711.stop()
+  batch = nil
+end

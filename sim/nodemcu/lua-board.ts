@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export type LuaInterpreter = "lua5.1" | "lua5.3" | "luajit";
+
+const VBOARD = join(dirname(fileURLToPath(import.meta.url)), "vboard.lua");
+
+export interface LuaBoardResult {
+  lines: string[];
+  heapAfterBootBytes: number | undefined;
+  panic: string | undefined;
+  exitCode: number | null;
+  stderr: string;
+}
+
+/**
+ * Runs sim/nodemcu/vboard.lua under a real Lua interpreter and feeds it commands (see the
+ * protocol at the top of vboard.lua). Commands come from a generator, so a long trace streams
+ * through the pipe with backpressure instead of sitting in memory.
+ */
+export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterable<string>): Promise<LuaBoardResult> {
+  const child = spawn(interpreter, [VBOARD], { stdio: ["pipe", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let heap: number | undefined;
+  let panic: string | undefined;
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "ENOENT" ? new Error(`${interpreter} is not installed (apt-get install ${interpreter === "luajit" ? "luajit" : interpreter})`) : e));
+  });
+  const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+  rl.on("line", (line) => {
+    if (line.startsWith("~heap ")) heap = Number(line.slice(6));
+    else if (line.startsWith("~panic ")) panic = line.slice(7);
+    else if (line !== "~end") lines.push(line);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  await spawned;
+  const stdin = child.stdin;
+  stdin.on("error", () => {});
+  let chunk = "";
+  for (const cmd of commands) {
+    chunk += cmd + "\n";
+    if (chunk.length >= 65536) {
+      if (!stdin.write(chunk)) await new Promise<void>((r) => { stdin.once("drain", r); child.once("close", r); });
+      chunk = "";
+      if (child.exitCode !== null) break;
+    }
+  }
+  stdin.end(chunk);
+  const exitCode = await exited;
+  return { lines, heapAfterBootBytes: heap, panic, exitCode, stderr };
+}

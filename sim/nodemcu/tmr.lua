@@ -1,0 +1,83 @@
+-- tmr: timer objects with alarm(ms, mode, cb), and tmr.now() (ESP8266: 31-bit µs, wrapping).
+local vb = __vboard
+local armed = {}
+local seq = 0
+
+tmr = { ALARM_SINGLE = 0, ALARM_SEMI = 1, ALARM_AUTO = 2 }
+
+local Timer = {}
+Timer.__index = Timer
+
+function tmr.create()
+  return setmetatable({ state = "idle" }, Timer)
+end
+
+local function arm(t)
+  seq = seq + 1
+  t.seq = seq
+  t.due = vb.now_us + t.interval_us
+  armed[t] = true
+end
+
+function Timer:register(ms, mode, cb)
+  self.interval_us = math.floor(ms * 1000)
+  self.mode = mode
+  self.cb = cb
+  self.state = "registered"
+end
+
+function Timer:start()
+  if self.cb == nil then error("timer not registered") end
+  arm(self)
+  return true
+end
+
+function Timer:alarm(ms, mode, cb)
+  self:register(ms, mode, cb)
+  return self:start()
+end
+
+function Timer:stop()
+  local was = armed[self] ~= nil
+  armed[self] = nil
+  return was
+end
+
+function Timer:unregister()
+  armed[self] = nil
+  self.cb = nil
+end
+
+function Timer:interval(ms)
+  self.interval_us = math.floor(ms * 1000)
+end
+
+function tmr.now()
+  return vb.raw_us()
+end
+
+function tmr.time()
+  return math.floor(vb.now_us / 1000000)
+end
+
+function tmr.wdclr() end
+
+-- Fires timers due before t_us (or at it, when inclusive), earliest first, ties by arming order.
+function vb.run_timers(t_us, inclusive)
+  while true do
+    local best
+    for t in pairs(armed) do
+      if best == nil or t.due < best.due or (t.due == best.due and t.seq < best.seq) then best = t end
+    end
+    if best == nil or best.due > t_us or (best.due == t_us and not inclusive) then return end
+    vb.now_us = best.due
+    if best.mode == tmr.ALARM_AUTO then
+      seq = seq + 1
+      best.seq = seq
+      best.due = best.due + math.max(best.interval_us, 1)
+    else
+      armed[best] = nil
+    end
+    vb.call(best.cb, best)
+  end
+end

@@ -1,0 +1,98 @@
+-- A virtual NodeMCU board: the modules hal/nodemcu uses (tmr, gpio, hx711, file, node), on a
+-- virtual µs clock, for the real lua5.1/lua5.3/luajit. The host (sim/nodemcu/lua-board.ts)
+-- feeds it over stdin, one command a line, in time order:
+--   M mcu heap_bytes      esp8266 (tmr.now wraps at 2^31 µs) or esp32; the heap the firmware leaves Lua
+--   F name hex            a file in the flash file system
+--   H cell dout sck       an HX711 wired to those pins
+--   L pin level           an input's level before boot
+--   B init                boot: run that file from the file system
+--   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
+--   P t_us pin level      an input pin changes level
+--   E t_us                run to t_us, report and exit
+-- Order at one instant, as on the Espruino board: the stimulus, the callbacks it causes, then
+-- timers due at that instant (by arming order). The board prints what the firmware prints;
+-- its own lines start with "~".
+
+local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
+local vb = { now_us = 0, mcu = "esp8266", fs = {}, panicked = false }
+_G.__vboard = vb
+
+local function panic(msg)
+  io.write("~panic ", tostring(msg), "\n")
+  io.stdout:flush()
+  os.exit(3)
+end
+
+-- NodeMCU panics and reboots on an error in a callback; the virtual board reports it and stops.
+function vb.call(fn, ...)
+  local ok, err = pcall(fn, ...)
+  if not ok then panic(err) end
+end
+
+function vb.raw_us()
+  if vb.mcu == "esp8266" then return vb.now_us % 2147483648 end
+  return vb.now_us
+end
+
+local load_module = dofile
+load_module(here .. "/tmr.lua")
+load_module(here .. "/gpio.lua")
+load_module(here .. "/hx711.lua")
+load_module(here .. "/file.lua")
+load_module(here .. "/node.lua")
+
+local function unhex(h)
+  return (h:gsub("%x%x", function(b) return string.char(tonumber(b, 16)) end))
+end
+
+local tmr_run = vb.run_timers
+local baseline_bytes = 0
+
+for line in io.lines() do
+  local op = line:sub(1, 1)
+  if op == "C" then
+    local t, cell, counts = line:match("^C (%d+) (%d+) (%-?%d+)$")
+    t = tonumber(t)
+    tmr_run(t, false)
+    vb.now_us = t
+    vb.hx711_convert(tonumber(cell), tonumber(counts))
+  elseif op == "P" then
+    local t, pin, level = line:match("^P (%d+) (%d+) (%d)$")
+    t = tonumber(t)
+    tmr_run(t, false)
+    vb.now_us = t
+    vb.gpio_drive(tonumber(pin), tonumber(level))
+  elseif op == "E" then
+    local t = tonumber(line:match("^E (%d+)$"))
+    tmr_run(t, true)
+    vb.now_us = math.max(vb.now_us, t)
+    io.write("~end\n")
+    break
+  elseif op == "F" then
+    local name, hex = line:match("^F (%S+) (%x*)$")
+    vb.fs[name] = unhex(hex)
+  elseif op == "H" then
+    local cell, dout, sck = line:match("^H (%d+) (%d+) (%d+)$")
+    vb.hx711_wire(tonumber(cell), tonumber(dout), tonumber(sck))
+  elseif op == "L" then
+    local pin, level = line:match("^L (%d+) (%d)$")
+    vb.gpio_set(tonumber(pin), tonumber(level))
+  elseif op == "M" then
+    local mcu, heap = line:match("^M (%S+) (%d+)$")
+    vb.mcu = mcu
+    vb.heap_bytes = tonumber(heap)
+  elseif op == "B" then
+    local init = line:match("^B (%S+)$")
+    collectgarbage("collect")
+    baseline_bytes = collectgarbage("count") * 1024
+    vb.baseline_bytes = baseline_bytes
+    local chunk, err = (loadstring or load)(vb.fs[init] or error("no " .. init), "@" .. init)
+    if not chunk then panic(err) end
+    vb.call(chunk)
+    collectgarbage("collect")
+    io.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
+  elseif line ~= "" then
+    panic("vboard: bad command " .. line:sub(1, 40))
+  end
+end
+io.stdout:flush()

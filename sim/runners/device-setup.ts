@@ -1,0 +1,45 @@
+import { encodeCalibration, encodeLanes } from "../../firmware/core/shelf-config.ts";
+import type { DetectedEvent } from "../score.ts";
+import type { Trace } from "../trace/trace-types.ts";
+
+/**
+ * What the device's Store holds when a replay starts: the trace's calibration and lanes, written
+ * with the firmware's own encoder, as a technician's calibration would have left them.
+ */
+export function storeSeed(trace: Trace): Map<string, string> {
+  const store = new Map<string, string>();
+  if (trace.kind !== "shelf") return store;
+  store.set("cal", encodeCalibration(trace.channels.map((c) => ({ offset: c.offset, gramsPerCount: c.gramsPerCount }))));
+  store.set("lanes", encodeLanes(trace.lanes.map((l) => ({ id: l.id, cells: l.channels, unitG: l.unitG ?? 0, sku: l.sku ?? "" }))));
+  return store;
+}
+
+/** How many cells or gate lanes the replay board needs beyond the real board's. */
+export function replayShape(trace: Trace, boardCells: number, boardGateLanes: number): { cells?: number; gateLanes?: number } {
+  if (trace.kind === "shelf") return trace.channels.length > boardCells ? { cells: trace.channels.length } : {};
+  return trace.lanes.length > boardGateLanes ? { gateLanes: trace.lanes.length } : {};
+}
+
+/** Splits what the firmware printed into published events and log lines ("@TOPIC PAYLOAD" vs the rest). */
+export function parseConsole(lines: string[], errors: string[]): { events: DetectedEvent[]; payloads: string[]; log: string[] } {
+  const events: DetectedEvent[] = [];
+  const payloads: string[] = [];
+  const log: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith("@")) {
+      log.push(line);
+      continue;
+    }
+    const space = line.indexOf(" ");
+    const topic = line.slice(1, space);
+    const payload = line.slice(space + 1);
+    if (!topic.endsWith("/event")) continue;
+    try {
+      events.push(JSON.parse(payload) as DetectedEvent);
+      payloads.push(payload);
+    } catch {
+      errors.push(`the firmware published a payload that is not JSON: ${payload.slice(0, 120)}`);
+    }
+  }
+  return { events, payloads, log };
+}

@@ -1,0 +1,65 @@
+import type { BoardConstants } from "../../hal/board.ts";
+import { boardConstants, loadBoard } from "../../tools/build/board-file.ts";
+import { bundleFileName, cachedBuild } from "../../tools/build/build.ts";
+import { writeEntry } from "../../tools/build/entry.ts";
+import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
+import { Hx711Chip } from "../devices/hx711-chip.ts";
+import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
+import { EspruinoBoard } from "../espruino/espruino-board.ts";
+import type { Trace } from "../trace/trace-types.ts";
+import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
+import { feedDevice, REPLAY_TAIL_US } from "./feed.ts";
+import type { RunResult } from "./runner-types.ts";
+
+const sourceBundles = new Map<string, Promise<string>>();
+
+/** The source runner's code: the firmware TypeScript bundled as is, unminified, with no EspruinoTools step. */
+function sourceBundle(constants: BoardConstants, app: "shelf" | "gate", tag: string): Promise<string> {
+  let p = sourceBundles.get(tag);
+  if (p === undefined) {
+    p = esbuildBundle(writeEntry("espruino", app, constants, tag), false);
+    sourceBundles.set(tag, p);
+  }
+  return p;
+}
+
+/**
+ * Replays a trace on the virtual Espruino. "espruino" runs the built bundle, byte for byte, in a
+ * vm context; "source" runs the TypeScript straight from the tree.
+ */
+export async function runOnEspruino(trace: Trace, runner: "source" | "espruino", boardId: string): Promise<RunResult> {
+  const boardFile = loadBoard(boardId);
+  if (boardFile.platform !== "espruino") throw new Error(`the ${runner} runner needs an Espruino board; ${boardId} is ${boardFile.platform}`);
+  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length);
+  const constants = boardConstants(boardFile, shape);
+  const app = trace.kind;
+  let code: string;
+  let filename: string;
+  if (runner === "espruino") {
+    const built = await cachedBuild(boardId, app, shape);
+    filename = bundleFileName(boardFile, app);
+    code = built.files[filename];
+  } else {
+    const tag = `${boardId}-${app}${shape.cells ? `-c${shape.cells}` : ""}${shape.gateLanes ? `-g${shape.gateLanes}` : ""}-source`;
+    code = await sourceBundle(constants, app, tag);
+    filename = `${tag}.js`;
+  }
+  const lines: string[] = [];
+  const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(trace), onLine: (l) => lines.push(l) });
+  if (trace.kind === "shelf") {
+    const chips = constants.cells.map((c) => {
+      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level));
+      board.pins.listen(c.sck, (level) => chip.clock(level));
+      return chip;
+    });
+    board.addDevice(feedDevice(shelfStimuli(trace), (s) => chips[s.cell].convert(s.counts)));
+  } else {
+    for (const p of gateInitialLevels(trace, constants)) board.pins.drive(p.pin, p.level);
+    board.addDevice(feedDevice(gateStimuli(trace, constants), (s) => board.pins.drive(s.pin, s.level)));
+  }
+  board.boot();
+  board.runUntil(trace.endUs + REPLAY_TAIL_US);
+  const errors = [...board.errors];
+  const { events, payloads, log } = parseConsole(lines, errors);
+  return { runner, board: boardId, events, payloads, log, errors };
+}

@@ -1,0 +1,50 @@
+import type { BoardConstants } from "../../hal/board.ts";
+import { boardConstants, loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
+import { cachedBuild } from "../../tools/build/build.ts";
+import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
+import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
+import type { Trace } from "../trace/trace-types.ts";
+import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
+import { REPLAY_TAIL_US } from "./feed.ts";
+import type { RunResult } from "./runner-types.ts";
+
+const INTERPRETER: Record<"lua51" | "lua53", LuaInterpreter> = { lua51: "lua5.1", lua53: "lua5.3" };
+const LUA_OF: Record<"lua51" | "lua53", string> = { lua51: "5.1", lua53: "5.3" };
+
+const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
+
+function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, files: Record<string, string>): Generator<string> {
+  yield `M ${board.mcu} ${board.memory.lua_heap_bytes}`;
+  for (const [name, text] of Object.entries(files)) yield `F ${name} ${hex(text)}`;
+  for (const [name, text] of storeSeed(trace)) yield `F ${name} ${hex(text)}`;
+  if (trace.kind === "shelf") {
+    for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck}`;
+  } else {
+    for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
+  }
+  yield "B init.lua";
+  if (trace.kind === "shelf") {
+    for (const s of shelfStimuli(trace)) yield `C ${s.tUs} ${s.cell} ${s.counts}`;
+  } else {
+    for (const s of gateStimuli(trace, constants)) yield `P ${s.tUs} ${s.pin} ${s.level}`;
+  }
+  yield `E ${trace.endUs + REPLAY_TAIL_US}`;
+}
+
+/** Replays a trace on the virtual NodeMCU, running the built Lua bundle under the real interpreter. */
+export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boardId: string): Promise<RunResult> {
+  const boardFile = loadBoard(boardId);
+  if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
+    throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);
+  }
+  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length);
+  const constants = boardConstants(boardFile, shape);
+  const built = await cachedBuild(boardId, trace.kind, shape);
+  const files = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));
+  const out = await runLuaBoard(INTERPRETER[runner], commands(trace, boardFile, constants, files));
+  const errors: string[] = [];
+  if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
+  if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
+  const { events, payloads, log } = parseConsole(out.lines, errors);
+  return { runner, board: boardId, events, payloads, log, errors, heapAfterBootBytes: out.heapAfterBootBytes };
+}

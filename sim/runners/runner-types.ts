@@ -1,0 +1,24 @@
+import type { DetectedEvent } from "../score.ts";
+
+export const RUNNERS = ["source", "espruino", "lua51", "lua53"] as const;
+export type RunnerName = (typeof RUNNERS)[number];
+
+/** The board each runner uses unless told otherwise. */
+export const DEFAULT_BOARD: Record<RunnerName, string> = {
+  source: "espruino-esp32",
+  espruino: "espruino-esp32",
+  lua51: "nodemcu-esp8266",
+  lua53: "nodemcu-esp32",
+};
+
+export interface RunResult {
+  runner: RunnerName;
+  board: string;
+  events: DetectedEvent[];
+  /** The firmware's raw published payloads, byte for byte: what parity compares. */
+  payloads: string[];
+  log: string[];
+  /** Uncaught exceptions or panics: the firmware failed on this trace. */
+  errors: string[];
+  heapAfterBootBytes?: number;
+}
