@@ -13,12 +13,14 @@ interface LaneState {
 
 /**
  * Counts → grams → lane sums → step events. Pure: the app feeds it batches from the HAL and
- * publishes what it returns. A lane's weight is the sum of the latest grams of its cells, updated
- * whenever any of them delivers a sample.
+ * publishes what it returns. A lane's weight is the sum of the latest grams of its cells; it
+ * advances on its first cell's samples, so a lane sees one value per conversion period however
+ * many plates it spans.
  */
 export class ShelfPipeline {
   private readonly grams: number[] = [];
   private readonly lastBatchMs: number[] = [];
+  /** The lanes whose first cell each cell is. */
   private readonly lanesOfCell: LaneState[][] = [];
   private seq = 0;
 
@@ -39,8 +41,8 @@ export class ShelfPipeline {
         config: lanes[i],
         detector: new StepDetector({ windowMs: WINDOW_MS, stableStdG: STABLE_STD_G, minStepG: MIN_STEP_G, capacity: capacity }),
       };
-      for (let j = 0; j < lanes[i].cells.length; j++) {
-        this.lanesOfCell[lanes[i].cells[j]].push(state);
+      if (lanes[i].cells.length > 0) {
+        this.lanesOfCell[lanes[i].cells[0]].push(state);
       }
     }
   }

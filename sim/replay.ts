@@ -1,0 +1,97 @@
+import { runOnEspruino } from "./runners/espruino-runner.ts";
+import { runOnNodeMcu } from "./runners/lua-runner.ts";
+import { DEFAULT_BOARD, RUNNERS, type RunnerName, type RunResult } from "./runners/runner-types.ts";
+import { scoreEvents, type DetectedEvent, type Score } from "./score.ts";
+import { readTrace } from "./trace/trace-reader.ts";
+import type { Trace } from "./trace/trace-types.ts";
+import { readTruthFor, type TruthEvent } from "./trace/truth.ts";
+
+export interface ReplayEntry {
+  trace: string;
+  runner: RunnerName;
+  board: string;
+  samples: number;
+  events: DetectedEvent[];
+  payloads: string[];
+  truth: TruthEvent[] | undefined;
+  score: Score | undefined;
+  wallMs: number;
+  firmwareErrors: string[];
+}
+
+export interface ReplayOptions {
+  runners: RunnerName[];
+  /** A board for the runners of its platform; the others keep their default. */
+  board?: string;
+  truthFile?: string;
+}
+
+export async function runTrace(trace: Trace, runner: RunnerName, board: string): Promise<RunResult> {
+  return runner === "source" || runner === "espruino" ? runOnEspruino(trace, runner, board) : runOnNodeMcu(trace, runner, board);
+}
+
+export function boardFor(runner: RunnerName, board: string | undefined, platformOf: (id: string) => string, luaOf: (id: string) => string | undefined): string {
+  if (board === undefined) return DEFAULT_BOARD[runner];
+  const platform = platformOf(board);
+  const wanted = runner === "source" || runner === "espruino" ? "espruino" : "nodemcu";
+  if (platform !== wanted) return DEFAULT_BOARD[runner];
+  if (wanted === "nodemcu" && luaOf(board) !== (runner === "lua51" ? "5.1" : "5.3")) return DEFAULT_BOARD[runner];
+  return board;
+}
+
+/** Replays one trace file on each runner and scores it against its truth, if it has any. */
+export async function replayTrace(path: string, opts: ReplayOptions, pickBoard: (r: RunnerName) => string): Promise<ReplayEntry[]> {
+  const trace = readTrace(path);
+  const truth = readTruthFor(path, trace.kind, opts.truthFile);
+  const entries: ReplayEntry[] = [];
+  for (const runner of opts.runners) {
+    const board = pickBoard(runner);
+    const t0 = performance.now();
+    const result = await runTrace(trace, runner, board);
+    const wallMs = performance.now() - t0;
+    entries.push({
+      trace: path, runner, board, samples: trace.sampleCount, events: result.events, payloads: result.payloads,
+      truth, score: truth ? scoreEvents(trace.kind, result.events, truth) : undefined, wallMs, firmwareErrors: result.errors,
+    });
+  }
+  return entries;
+}
+
+/** Whether every runner published the same payloads, byte for byte, for every trace. */
+export function parityOf(entries: ReplayEntry[]): boolean {
+  const first = new Map<string, string>();
+  for (const e of entries) {
+    const key = JSON.stringify(e.payloads);
+    const seen = first.get(e.trace);
+    if (seen === undefined) first.set(e.trace, key);
+    else if (seen !== key) return false;
+  }
+  return true;
+}
+
+export function allRunners(): RunnerName[] {
+  return [...RUNNERS];
+}
+
+/** The --json document of issue #2: one entry per trace and runner, and the parity verdict. */
+export function replayJson(entries: ReplayEntry[]): string {
+  const round = (x: number | null | undefined, digits = 6) => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+  return JSON.stringify({
+    traces: entries.map((e) => ({
+      trace: e.trace,
+      runner: e.runner,
+      samples: e.samples,
+      events: e.events,
+      detected: e.events.length,
+      truth: e.truth ? e.truth.length : null,
+      precision: round(e.score?.precision),
+      recall: round(e.score?.recall),
+      f1: round(e.score?.f1),
+      count_accuracy: round(e.score?.count_accuracy),
+      grams_mae: round(e.score?.grams_mae, 3),
+      wall_ms: Math.round(e.wallMs),
+      ...(e.firmwareErrors.length ? { firmware_errors: e.firmwareErrors } : {}),
+    })),
+    parity: parityOf(entries),
+  });
+}

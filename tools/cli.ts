@@ -1,0 +1,58 @@
+import { Command, CommanderError, Option } from "commander";
+import { BoardError } from "./build/board-file.ts";
+import { BudgetError } from "./build/build.ts";
+import { CompileError } from "./build/lua-bundle.ts";
+import { DialectError } from "./dialect/check.ts";
+import { boardsCommand } from "./commands/boards.ts";
+import { buildCommand } from "./commands/build.ts";
+import { checkCommand } from "./commands/check.ts";
+import { replayCommand } from "./commands/replay.ts";
+import { UsageError } from "./usage-error.ts";
+import { TraceError } from "../sim/trace/trace-types.ts";
+
+const program = new Command("aisle")
+  .description("Firmware for checkout-free store shelves and gates: build it, replay traces through it.")
+  .showHelpAfterError("(run aisle help <command> for its options)")
+  .exitOverride();
+
+program.command("build")
+  .description("check the firmware dialect, then bundle an app for a board: one minified .js for Espruino, init.lua + bundle for NodeMCU")
+  .option("--board <id>", "a board from boards/ (aisle boards lists them)")
+  .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]))
+  .option("--out <dir>", "where to write the bundle (default build/BOARD/APP)")
+  .option("--all", "build every board and both apps")
+  .option("--json", "print the footprint as JSON")
+  .action(async (opts) => (process.exitCode = await buildCommand(opts)));
+
+program.command("replay")
+  .description("run traces through the firmware on virtual boards; score against NAME.truth.jsonl when it is there")
+  .argument("<traces...>", "trace files (NAME.trace.csv)")
+  .option("--truth <file>", "truth for a single trace, instead of the one beside it")
+  .addOption(new Option("--runner <name>", "which virtual board runs the firmware").choices(["source", "espruino", "lua51", "lua53", "all"]).default("source"))
+  .option("--board <id>", "board for the runners of its platform (others keep their default)")
+  .option("--json", "print results as JSON")
+  .action(async (traces: string[], opts) => (process.exitCode = await replayCommand(traces, opts)));
+
+program.command("boards")
+  .description("list the boards, their platform, cells and budgets")
+  .option("--json", "print as JSON")
+  .action((opts) => (process.exitCode = boardsCommand(opts)));
+
+program.command("check")
+  .description("check every app and port against the firmware dialect, without building")
+  .action(async () => (process.exitCode = await checkCommand()));
+
+const KNOWN = [UsageError, BoardError, DialectError, BudgetError, CompileError, TraceError];
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (KNOWN.some((k) => e instanceof k)) {
+    process.stderr.write(`aisle: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  } else {
+    throw e;
+  }
+}
