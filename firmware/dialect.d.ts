@@ -39,7 +39,6 @@ interface String {
   charAt(i: number): string;
   charCodeAt(i: number): number;
   indexOf(search: string, from?: number): number;
-  lastIndexOf(search: string): number;
   slice(start: number, end?: number): string;
   substring(start: number, end?: number): string;
   split(separator: string): string[];

@@ -90,6 +90,12 @@ function eslintConfig(program: ts.Program, target: DialectTarget): Linter.Config
   }];
 }
 
+/** The rule's own words: ESLint's "'X' is restricted from being used." preamble and the tag go. */
+function dialectMessage(message: string): string {
+  const tag = /\[dialect\/[a-z-]+\] /.exec(message);
+  return tag ? message.slice(tag.index + tag[0].length) : message;
+}
+
 function shown(file: string): string {
   return file.startsWith(REPO + "/") ? relative(REPO, file) : file;
 }
@@ -117,7 +123,7 @@ export async function checkDialect(roots: string[], target: DialectTarget): Prom
   const eslint = new ESLint({ cwd: REPO, overrideConfigFile: true, overrideConfig: eslintConfig(program, target), ignore: false });
   for (const result of await eslint.lintFiles(sources)) {
     for (const m of result.messages) {
-      problems.push({ file: shown(result.filePath), line: m.line, column: m.column, rule: dialectRuleOf(m.ruleId, m.message), message: m.message.replace(/^\[dialect\/[a-z-]+\] /, "") });
+      problems.push({ file: shown(result.filePath), line: m.line, column: m.column, rule: dialectRuleOf(m.ruleId, m.message), message: dialectMessage(m.message) });
     }
   }
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

@@ -75,7 +75,7 @@ export const DIALECT_RULES: DialectRule[] = [
 
 /** Which dialect rule an ESLint message belongs to. */
 export function dialectRuleOf(ruleId: string | null, message: string): string {
-  const tagged = /^\[dialect\/([a-z-]+)\]/.exec(message);
+  const tagged = /\[dialect\/([a-z-]+)\]/.exec(message);
   if (tagged) return tagged[1];
   const rule = DIALECT_RULES.find((r) => r.eslint && ruleId !== null && Object.keys(r.eslint).includes(ruleId));
   return rule ? rule.id : ruleId ?? "syntax";
