@@ -1,0 +1,101 @@
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Hx711Chip } from "../../sim/devices/hx711-chip.ts";
+import type { ConversionReady, PinLevel, Stimulus } from "../../sim/devices/stimuli.ts";
+import { EspruinoBoard } from "../../sim/espruino/espruino-board.ts";
+import { runLuaBoard, type LuaInterpreter } from "../../sim/nodemcu/lua-board.ts";
+import { feedDevice } from "../../sim/runners/feed.ts";
+import { espruinoBundle } from "../../tools/build/espruino-bundle.ts";
+import { luaBundle } from "../../tools/build/lua-bundle.ts";
+import { PROBE_BOARD } from "./probe-board.ts";
+
+/*
+ * The port contract, checked the way Zephyr checks a driver against its emulator: the real ports
+ * run the probe app on each virtual board, fed the same HX711 conversions and pin edges.
+ */
+
+const conv = (tMs: number, cell: number, counts: number): ConversionReady => ({ kind: "conversion", tUs: tMs * 1000, cell, counts });
+const pin = (tMs: number, p: number, level: number): PinLevel => ({ kind: "pin", tUs: tMs * 1000, pin: p, level });
+
+const STIMULI: Stimulus[] = [
+  conv(10, 0, 100), conv(12, 1, 2000), conv(22.5, 0, -1), conv(24.5, 1, 2000), conv(35, 0, 8388607),
+  conv(37, 1, 4000), conv(47.5, 0, -8388608), conv(49.5, 1, -4000), conv(60, 0, 0), conv(60, 1, 64),
+  conv(72.5, 0, 123456), conv(74.5, 1, 64), conv(85, 0, 7),
+  pin(100, 6, 1), pin(105, 6, 0), pin(200, 6, 1), pin(300, 6, 0),
+];
+const END_MS = 400;
+
+async function onEspruino(): Promise<string[]> {
+  const lines: string[] = [];
+  const code = await espruinoBundle(resolve("test/ports/probe-espruino.ts"));
+  const board = new EspruinoBoard({ code, filename: "probe.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
+  const chips = PROBE_BOARD.cells.map((c) => {
+    const chip = new Hx711Chip(c.dout, c.sck, (p, level) => board.pins.drive(p, level));
+    board.pins.listen(c.sck, (level) => chip.clock(level));
+    return chip;
+  });
+  board.addDevice(feedDevice(STIMULI[Symbol.iterator](), (s) => (s.kind === "conversion" ? chips[s.cell].convert(s.counts) : board.pins.drive(s.pin, s.level))));
+  board.boot();
+  board.runUntil(END_MS * 1000);
+  expect(board.errors).toEqual([]);
+  return lines;
+}
+
+async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: number): Promise<string[]> {
+  const lua = luaBundle(resolve(entry), interpreter === "lua5.1" ? "5.1" : "5.3", "probe.lua");
+  const cmds = [`M esp8266 44000`, `F probe.lua ${Buffer.from(lua).toString("hex")}`];
+  PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck}`));
+  cmds.push("L 6 0", "B probe.lua");
+  for (const s of STIMULI) {
+    if (s.kind === "conversion" && s.cell < cells) cmds.push(`C ${s.tUs} ${s.cell} ${s.counts}`);
+    if (s.kind === "pin") cmds.push(`P ${s.tUs} ${s.pin} ${s.level}`);
+  }
+  cmds.push(`E ${END_MS * 1000}`);
+  const out = await runLuaBoard(interpreter, cmds);
+  expect(out.panic).toBeUndefined();
+  expect(out.exitCode).toBe(0);
+  return out.lines;
+}
+
+describe("the HAL ports on their virtual boards", () => {
+  let espruino: string[];
+
+  beforeAll(async () => {
+    espruino = await onEspruino();
+  });
+
+  it("reads every HX711 conversion on Espruino, two's complement and full scale included", () => {
+    expect(espruino).toContain("I cell 0 n=3 t=35000us 100,-1,8388607");
+    expect(espruino).toContain("I cell 0 n=3 t=72500us -8388608,0,123456");
+  });
+
+  it("selects the gain for the next conversion: the first reading is A/128, later ones A/64", () => {
+    expect(espruino).toContain("I cell 1 n=2 t=24500us 2000,1000");
+    expect(espruino).toContain("I cell 1 n=2 t=49500us 2000,-2000");
+  });
+
+  it("runs timers in order, cancels them, and keeps the store", () => {
+    const ordered = espruino.filter((l) => /tick|after250|never/.test(l));
+    expect(ordered).toEqual(["I tick 1 t=100000us", "I tick 2 t=200000us", "I after250 t=250000us", "I tick 3 t=300000us"]);
+    expect(espruino).toEqual(expect.arrayContaining(["I store missing undefined", "I store write ok", "I store read same", "I store erased undefined"]));
+  });
+
+  it("ignores a 5 ms glitch and reports held edges with the edge's time, once debounced", () => {
+    expect(espruino.filter((l) => l.startsWith("I outer"))).toEqual([
+      "I outer initially 0",
+      "I outer 1 edge t=200000us seen t=220000us",
+      "I outer 0 edge t=300000us seen t=320000us",
+    ]);
+  });
+
+  for (const interpreter of ["lua5.1", "lua5.3"] as const) {
+    it(`prints the very same lines on NodeMCU under ${interpreter} (several cells: gpio.trig + hx711.read)`, async () => {
+      expect(await onNodeMcu(interpreter, "test/ports/probe-nodemcu.ts", 2)).toEqual(espruino);
+    });
+
+    it(`prints the same lines for one cell on NodeMCU under ${interpreter} (hx711.start batches)`, async () => {
+      const expected = espruino.filter((l) => !l.startsWith("I cell 1"));
+      expect(await onNodeMcu(interpreter, "test/ports/probe-nodemcu-one-cell.ts", 1)).toEqual(expected);
+    });
+  }
+});

@@ -1,0 +1,59 @@
+import type { GateHal, ShelfHal } from "../../hal/hal";
+import { formatInt } from "../../firmware/core/format";
+
+/*
+ * A firmware-side probe of the HAL contract: timers, load-cell batches, debounced inputs and the
+ * store, each reported as a line. The same source runs on the Espruino port and the NodeMCU port
+ * (test/ports/ports.test.ts), and the lines must agree.
+ */
+
+function ms(t: number): string {
+  return formatInt(Math.round(t * 1000)) + "us";
+}
+
+function watchCell(shelf: ShelfHal, i: number): void {
+  shelf.cells[i].start((counts: number[], n: number, tLastMs: number): void => {
+    const values: string[] = [];
+    for (let k = 0; k < n; k++) {
+      values.push(formatInt(counts[k]));
+    }
+    shelf.log.info("cell " + formatInt(i) + " n=" + formatInt(n) + " t=" + ms(tLastMs) + " " + values.join(","));
+  });
+}
+
+export function runProbe(shelf: ShelfHal, gate: GateHal): void {
+  const log = shelf.log;
+  const clock = shelf.clock;
+  log.info("boot t=" + ms(clock.nowMs()));
+  clock.after(250, (): void => {
+    log.info("after250 t=" + ms(clock.nowMs()));
+  });
+  let ticks = 0;
+  const every = clock.every(100, (): void => {
+    ticks = ticks + 1;
+    log.info("tick " + formatInt(ticks) + " t=" + ms(clock.nowMs()));
+    if (ticks === 3) {
+      clock.cancel(every);
+    }
+  });
+  const cancelled = clock.after(50, (): void => {
+    log.info("never");
+  });
+  clock.cancel(cancelled);
+
+  const store = shelf.store;
+  log.info("store missing " + (store.read("probe") === undefined ? "undefined" : "present"));
+  log.info("store write " + (store.write("probe", "v1\nline2\ttab") ? "ok" : "refused"));
+  log.info("store read " + (store.read("probe") === "v1\nline2\ttab" ? "same" : "different"));
+  store.erase("probe");
+  log.info("store erased " + (store.read("probe") === undefined ? "undefined" : "present"));
+
+  for (let i = 0; i < shelf.cells.length; i++) {
+    watchCell(shelf, i);
+  }
+  const outer = gate.lanes[0].beamOuter;
+  log.info("outer initially " + (outer.read() ? "1" : "0"));
+  outer.watch((level: boolean, tMs: number): void => {
+    log.info("outer " + (level ? "1" : "0") + " edge t=" + ms(tMs) + " seen t=" + ms(clock.nowMs()));
+  });
+}
