@@ -1,14 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
-import { BoardError } from "./build/board-file.ts";
-import { BudgetError } from "./build/build.ts";
-import { CompileError } from "./build/lua-bundle.ts";
-import { DialectError } from "./dialect/check.ts";
-import { boardsCommand } from "./commands/boards.ts";
-import { buildCommand } from "./commands/build.ts";
-import { checkCommand } from "./commands/check.ts";
-import { replayCommand } from "./commands/replay.ts";
-import { UsageError } from "./usage-error.ts";
-import { TraceError } from "../sim/trace/trace-types.ts";
+
+// Commands are imported when run: TypeScript, ESLint and typescript-to-lua take a second to load.
 
 const program = new Command("aisle")
   .description("Firmware for checkout-free store shelves and gates: build it, replay traces through it.")
@@ -22,7 +14,7 @@ program.command("build")
   .option("--out <dir>", "where to write the bundle (default build/BOARD/APP)")
   .option("--all", "build every board and both apps")
   .option("--json", "print the footprint as JSON")
-  .action(async (opts) => (process.exitCode = await buildCommand(opts)));
+  .action(async (opts) => (process.exitCode = await (await import("./commands/build.ts")).buildCommand(opts)));
 
 program.command("replay")
   .description("run traces through the firmware on virtual boards; score against NAME.truth.jsonl when it is there")
@@ -31,27 +23,28 @@ program.command("replay")
   .addOption(new Option("--runner <name>", "which virtual board runs the firmware").choices(["source", "espruino", "lua51", "lua53", "all"]).default("source"))
   .option("--board <id>", "board for the runners of its platform (others keep their default)")
   .option("--json", "print results as JSON")
-  .action(async (traces: string[], opts) => (process.exitCode = await replayCommand(traces, opts)));
+  .action(async (traces: string[], opts) => (process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts)));
 
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
   .option("--json", "print as JSON")
-  .action((opts) => (process.exitCode = boardsCommand(opts)));
+  .action(async (opts) => (process.exitCode = (await import("./commands/boards.ts")).boardsCommand(opts)));
 
 program.command("check")
   .description("check every app and port against the firmware dialect, without building")
-  .action(async () => (process.exitCode = await checkCommand()));
+  .action(async () => (process.exitCode = await (await import("./commands/check.ts")).checkCommand()));
 
-const KNOWN = [UsageError, BoardError, DialectError, BudgetError, CompileError, TraceError];
+/** Errors that say what is wrong with the input: printed as one message, not a stack. */
+const KNOWN = ["UsageError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else if (KNOWN.some((k) => e instanceof k)) {
-    process.stderr.write(`aisle: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof UsageError ? 2 : 1;
+  } else if (e instanceof Error && KNOWN.includes(e.name)) {
+    process.stderr.write(`aisle: ${e.message}\n`);
+    process.exitCode = e.name === "UsageError" ? 2 : 1;
   } else {
     throw e;
   }

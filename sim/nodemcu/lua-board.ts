@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -46,9 +47,10 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   for (const cmd of commands) {
     chunk += cmd + "\n";
     if (chunk.length >= 65536) {
-      if (!stdin.write(chunk)) await new Promise<void>((r) => { stdin.once("drain", r); child.once("close", r); });
+      const full = !stdin.write(chunk);
       chunk = "";
-      if (child.exitCode !== null) break;
+      // The board may stop early (a panic): stop feeding it rather than wait for a drain that never comes.
+      if (full && (await Promise.race([once(stdin, "drain").then(() => false), exited.then(() => true)]))) break;
     }
   }
   stdin.end(chunk);

@@ -1,0 +1,53 @@
+/*
+ * npm run bench: each runner's replay throughput, in samples a second, beside a bare loop that
+ * does the same maths over a typed array in this same process. Ratios are the figures to
+ * compare across machines; absolute numbers are printed too.
+ *   npm run bench -- --minutes 5     (length of the generated trace; default 10)
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { shelfDemo } from "../sim/gen/shelf-demo.ts";
+import { allRunners, boardFor, replayTrace } from "../sim/replay.ts";
+import { readTrace } from "../sim/trace/trace-reader.ts";
+import type { ShelfTrace } from "../sim/trace/trace-types.ts";
+import { loadBoard } from "../tools/build/board-file.ts";
+import { bareLoop } from "./bare-loop.ts";
+
+const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 10;
+const dir = mkdtempSync(join(tmpdir(), "aisle-bench-"));
+const path = join(dir, "bench.trace.csv");
+writeFileSync(path, shelfDemo(42, 80, minutes * 60).trace);
+const trace = readTrace(path) as ShelfTrace;
+
+function bare(): { samplesPerS: number } {
+  const ch = trace.channels.length;
+  const rows = Math.min(...trace.samples.map((s) => s.counts.length));
+  const counts = new Int32Array(rows * ch);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < ch; c++) counts[r * ch + c] = trace.samples[c].counts[r];
+  const offset = Float64Array.from(trace.channels.map((c) => c.offset));
+  const gpc = Float64Array.from(trace.channels.map((c) => c.gramsPerCount));
+  bareLoop(counts, ch, offset, gpc, 40);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    bareLoop(counts, ch, offset, gpc, 40);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { samplesPerS: (rows * ch) / (best / 1000) };
+}
+
+const baseline = bare();
+const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r, undefined, (id) => loadBoard(id).platform, (id) => loadBoard(id).lua);
+const rows: [string, number, number][] = [["bare loop", baseline.samplesPerS, 1]];
+for (const runner of allRunners()) {
+  await replayTrace(path, { runners: [runner] }, pick);
+  const [e] = await replayTrace(path, { runners: [runner] }, pick);
+  const rate = e.samples / (e.wallMs / 1000);
+  rows.push([runner, rate, rate / baseline.samplesPerS]);
+}
+process.stdout.write(`replay throughput on a ${minutes}-minute, ${trace.channels.length}-channel, 80 SPS trace (${trace.sampleCount} samples)\n`);
+process.stdout.write(`${"".padEnd(10)} ${"samples/s".padStart(14)} ${"vs bare loop".padStart(13)}\n`);
+for (const [name, rate, ratio] of rows) {
+  process.stdout.write(`${name.padEnd(10)} ${Math.round(rate).toLocaleString("en").padStart(14)} ${(ratio * 100).toFixed(2).padStart(12)}%\n`);
+}
