@@ -2,7 +2,8 @@ import type { CellCalibration, LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 import { StepDetector } from "./step-detector";
 
-const WINDOW_MS = 500;
+const BLOCK_MS = 100;
+const BLOCKS = 5;
 const STABLE_STD_G = 2.5;
 const MIN_STEP_G = 10;
 
@@ -28,18 +29,16 @@ export class ShelfPipeline {
     private readonly cal: CellCalibration[],
     lanes: LaneConfig[],
     private readonly nominalPeriodMs: number[],
-    maxRateSps: number,
   ) {
     for (let c = 0; c < cal.length; c++) {
       this.grams.push(0);
       this.lastBatchMs.push(-1);
       this.lanesOfCell.push([]);
     }
-    const capacity = Math.ceil((WINDOW_MS * maxRateSps) / 1000) + 4;
     for (let i = 0; i < lanes.length; i++) {
       const state: LaneState = {
         config: lanes[i],
-        detector: new StepDetector({ windowMs: WINDOW_MS, stableStdG: STABLE_STD_G, minStepG: MIN_STEP_G, capacity: capacity }),
+        detector: new StepDetector({ blockMs: BLOCK_MS, blocks: BLOCKS, stableStdG: STABLE_STD_G, minStepG: MIN_STEP_G }),
       };
       if (lanes[i].cells.length > 0) {
         this.lanesOfCell[lanes[i].cells[0]].push(state);

@@ -6,10 +6,17 @@ import { espruinoMs } from "./clock";
  * Espruino has no shiftIn, so, like Espruino's own HX711 module, a software SPI uses MOSI as
  * PD_SCK: each 0xAA byte is four clock pulses, and MISO (DOUT) is sampled while the clock is
  * high, in bits 7, 5, 3 and 1. The last byte adds 1, 2 or 3 pulses, which choose input and gain
- * for the *next* conversion (HX711 datasheet, Table 3).
+ * for the *next* conversion (HX711 datasheet, Table 3): 25 pulses 0x80, 26 0xA0, 27 0xA8.
+ *
+ * Memory matters at 1,700 JsVars: Espruino copies a function's source each time a function
+ * expression is evaluated, so per-cell callbacks are one-liners that call methods, and the
+ * buffers are typed arrays.
  */
 const FOUR_PULSES = 0xaa;
-const FINAL_BYTE_FOR_PULSES: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0xa0, 0xa8];
+
+function finalByte(gainPulses: number): number {
+  return gainPulses === 27 ? 0xa8 : gainPulses === 26 ? 0xa0 : 0x80;
+}
 
 function nibble(b: number): number {
   return ((b >> 4) & 8) | ((b >> 3) & 4) | ((b >> 2) & 2) | ((b >> 1) & 1);
@@ -17,37 +24,24 @@ function nibble(b: number): number {
 
 export class EspruinoHx711 implements LoadCell {
   private readonly spi = new SPI();
-  private readonly clocks: number[];
-  private readonly batch: number[] = [];
+  private readonly clocks: Uint8Array;
+  private readonly batch: Int32Array;
   private filled = 0;
   private watchId = -1;
+  private onBatch: SampleBatchHandler | undefined;
 
   constructor(private readonly pins: CellPins, private readonly bootS: number) {
     this.spi.setup({ miso: pins.dout, mosi: pins.sck, baud: 2000000 });
     pinMode(pins.dout, "input");
     digitalWrite(pins.sck, 0);
     const f = FOUR_PULSES;
-    this.clocks = [f, f, f, f, f, f, FINAL_BYTE_FOR_PULSES[pins.gainPulses]];
-    for (let i = 0; i < pins.batch; i++) {
-      this.batch.push(0);
-    }
+    this.clocks = new Uint8Array([f, f, f, f, f, f, finalByte(pins.gainPulses)]);
+    this.batch = new Int32Array(pins.batch);
   }
 
   start(onBatch: SampleBatchHandler): void {
-    const dout = this.pins.dout;
-    const size = this.pins.batch;
-    // DOUT also falls while data bits are clocked out; those edges find DOUT high afterwards.
-    this.watchId = setWatch((e: EspruinoWatchEvent): void => {
-      if (digitalRead(dout) !== 0) {
-        return;
-      }
-      this.batch[this.filled] = this.read();
-      this.filled = this.filled + 1;
-      if (this.filled === size) {
-        this.filled = 0;
-        onBatch(this.batch, size, espruinoMs(e.time, this.bootS));
-      }
-    }, dout, { edge: "falling", repeat: true });
+    this.onBatch = onBatch;
+    this.watchId = setWatch((e: EspruinoWatchEvent): void => this.ready(e), this.pins.dout, { edge: "falling", repeat: true });
   }
 
   stop(): void {
@@ -56,6 +50,20 @@ export class EspruinoHx711 implements LoadCell {
       this.watchId = -1;
     }
     this.filled = 0;
+  }
+
+  /* DOUT also falls while data bits are clocked out; those edges find DOUT high afterwards. */
+  private ready(e: EspruinoWatchEvent): void {
+    if (digitalRead(this.pins.dout) !== 0 || this.onBatch === undefined) {
+      return;
+    }
+    this.batch[this.filled] = this.read();
+    this.filled = this.filled + 1;
+    if (this.filled === this.pins.batch) {
+      this.filled = 0;
+      // The port's flat buffer stands in for the array: the firmware only indexes it.
+      this.onBatch(this.batch as unknown as number[], this.pins.batch, espruinoMs(e.time, this.bootS));
+    }
   }
 
   private read(): number {

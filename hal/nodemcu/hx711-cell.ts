@@ -2,8 +2,10 @@ import type { CellPins } from "../board";
 import type { LoadCell, SampleBatchHandler } from "../load-cell";
 import type { NodeMcuClock } from "./clock";
 
-/* NodeMCU's hx711 modes, by the clock pulses that select them (HX711 datasheet, Table 3). */
-const MODE_FOR_PULSES: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2];
+/* NodeMCU's hx711 mode for the clock pulses that select it (HX711 datasheet, Table 3): 25 → 0 (A/128), 26 → 1 (B/32), 27 → 2 (A/64). */
+function modeFor(gainPulses: number): number {
+  return gainPulses === 27 ? 2 : gainPulses === 26 ? 1 : 0;
+}
 
 function signed24(b0: number, b1: number, b2: number): number {
   const raw = b0 + b1 * 256 + b2 * 65536;
@@ -25,7 +27,7 @@ export class NodeMcuHx711Batch implements LoadCell {
   }
 
   start(onBatch: SampleBatchHandler): void {
-    hx711.start(MODE_FOR_PULSES[this.pins.gainPulses], this.pins.batch, (s: string, tUs: number): void => {
+    hx711.start(modeFor(this.pins.gainPulses), this.pins.batch, (s: string, tUs: number): void => {
       const n = Math.floor(s.length / 3);
       for (let i = 0; i < n; i++) {
         this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
@@ -58,7 +60,7 @@ export class NodeMcuHx711Polled implements LoadCell {
 
   start(onBatch: SampleBatchHandler): void {
     const pins = this.pins;
-    const mode = MODE_FOR_PULSES[pins.gainPulses];
+    const mode = modeFor(pins.gainPulses);
     gpio.trig(pins.dout, "down", (level: number, whenUs: number): void => {
       // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
       if (gpio.read(pins.dout) !== 0) {

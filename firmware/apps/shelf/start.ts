@@ -35,12 +35,10 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
     lanes = defaultLanes(cellCount);
   }
   const periods: number[] = [];
-  let maxRate = 10;
   for (let i = 0; i < cellCount; i++) {
     periods.push(1000 / board.cells[i].rateSps);
-    maxRate = Math.max(maxRate, board.cells[i].rateSps);
   }
-  const pipeline = new ShelfPipeline(cal, lanes, periods, maxRate);
+  const pipeline = new ShelfPipeline(cal, lanes, periods);
   const topic = "aisle/" + board.deviceId + "/event";
   const publish = (e: ShelfEvent): void => {
     hal.link.publish(topic, shelfEventJson(e));
