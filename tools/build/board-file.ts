@@ -1,0 +1,161 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import type { BoardConstants, CellPins, GateLanePins } from "../../hal/board.ts";
+import { BOARDS_DIR, REPO } from "../paths.ts";
+
+export interface BoardFile {
+  id: string;
+  name: string;
+  platform: "espruino" | "nodemcu";
+  mcu: "esp8266" | "esp32";
+  lua?: "5.1" | "5.3";
+  memory: { jsvars?: number; lua_heap_bytes?: number };
+  budget: { bundle_bytes: number; jsvars_after_boot?: number; lua_heap_after_boot_bytes?: number };
+  shelf: { cells: { dout: number; sck: number; gain: "A128" | "B32" | "A64"; rate_sps: 10 | 80 }[] };
+  gate: {
+    lanes: { beam_outer: number; beam_inner: number; door_closed: number; lock: number }[];
+    emergency: number;
+    debounce_ms: number;
+  };
+}
+
+export class BoardError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : "\n  " + problems.join("\n  ")}`);
+    this.name = "BoardError";
+  }
+}
+
+/** Clock pulses after the 24 data bits (HX711 datasheet, Table 3). */
+const GAIN_PULSES = { A128: 25, B32: 26, A64: 27 } as const;
+
+/* ESP8266 GPIO16 (NodeMCU D0) has no interrupt, so it cannot watch a DOUT or an input. */
+const NO_INTERRUPT = { espruino: 16, nodemcu: 0 } as const;
+
+let validator: ReturnType<Ajv2020["compile"]> | undefined;
+
+function schemaValidator() {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    validator = ajv.compile(JSON.parse(readFileSync(join(BOARDS_DIR, "board.schema.json"), "utf8")));
+  }
+  return validator;
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath || "(top level)";
+  if (e.keyword === "enum") return `${where}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (e.keyword === "additionalProperties") return `${where}: unknown key "${e.params.additionalProperty}"`;
+  if (e.keyword === "required") return `${where}: missing "${e.params.missingProperty}"`;
+  if (e.keyword === "not" || e.keyword === "if") return "";
+  return `${where}: ${e.message}`;
+}
+
+function pinProblems(board: BoardFile): string[] {
+  const problems: string[] = [];
+  const noIrq = board.mcu === "esp8266" ? NO_INTERRUPT[board.platform] : -1;
+  const uniquePins = (section: string, pins: [string, number][]) => {
+    const seen = new Map<number, string>();
+    for (const [what, pin] of pins) {
+      const other = seen.get(pin);
+      if (other !== undefined) problems.push(`/${section}: pin ${pin} is used by both ${other} and ${what}`);
+      seen.set(pin, what);
+    }
+  };
+  const cells = board.shelf.cells;
+  uniquePins("shelf", cells.flatMap((c, i) => [[`cells/${i}/dout`, c.dout], [`cells/${i}/sck`, c.sck]] as [string, number][]));
+  cells.forEach((c, i) => {
+    if (c.dout === noIrq) problems.push(`/shelf/cells/${i}/dout: pin ${c.dout} has no interrupt on the ESP8266, so data-ready cannot be watched`);
+  });
+  const gate = board.gate;
+  const gatePins: [string, number][] = gate.lanes.flatMap((l, i) => [
+    [`lanes/${i}/beam_outer`, l.beam_outer], [`lanes/${i}/beam_inner`, l.beam_inner],
+    [`lanes/${i}/door_closed`, l.door_closed], [`lanes/${i}/lock`, l.lock],
+  ] as [string, number][]);
+  gatePins.push(["emergency", gate.emergency]);
+  uniquePins("gate", gatePins);
+  for (const [what, pin] of gatePins) {
+    if (pin === noIrq && !what.endsWith("lock")) problems.push(`/gate/${what}: pin ${pin} has no interrupt on the ESP8266, so it cannot be watched`);
+  }
+  return problems;
+}
+
+/** Parses and checks one board file; every problem is reported at once, with its JSON path. */
+export function parseBoard(text: string, file: string): BoardFile {
+  const shown = file.startsWith(REPO + "/") ? relative(REPO, file) : file;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BoardError(shown, [`not valid JSON: ${(e as Error).message}`]);
+  }
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    const problems = [...new Set((validate.errors ?? []).map(describe).filter((p) => p))];
+    throw new BoardError(shown, problems.length ? problems : ["does not match boards/board.schema.json"]);
+  }
+  const board = data as BoardFile;
+  const problems = pinProblems(board);
+  const expectedId = basename(file, ".json");
+  if (board.id !== expectedId) problems.unshift(`/id: "${board.id}" must equal the file name "${expectedId}"`);
+  if (problems.length) throw new BoardError(shown, problems);
+  return board;
+}
+
+export function boardIds(): string[] {
+  return readdirSync(BOARDS_DIR)
+    .filter((f) => f.endsWith(".json") && f !== "board.schema.json")
+    .map((f) => basename(f, ".json"))
+    .sort();
+}
+
+/** A board by id (boards/ID.json) or by the path of a board file elsewhere. */
+export function loadBoard(ref: string): BoardFile {
+  const isPath = ref.endsWith(".json") || ref.includes("/");
+  const file = isPath ? resolve(ref) : join(BOARDS_DIR, `${ref}.json`);
+  if (!existsSync(file)) {
+    throw new BoardError(isPath ? ref : `boards/${ref}.json`, [`no such board${isPath ? " file" : ""}; known boards: ${boardIds().join(", ")}`]);
+  }
+  return parseBoard(readFileSync(file, "utf8"), file);
+}
+
+export interface ConstantOptions {
+  deviceId?: string;
+  /** A replay may need more cells or gate lanes than the board has; extra ones get virtual pins. */
+  cells?: number;
+  gateLanes?: number;
+}
+
+const VIRTUAL_PIN_BASE = 100;
+
+/** The board as the constants the bundle carries. */
+export function boardConstants(board: BoardFile, opts: ConstantOptions = {}): BoardConstants {
+  const cells: CellPins[] = board.shelf.cells.map((c) => ({
+    dout: c.dout,
+    sck: c.sck,
+    gainPulses: GAIN_PULSES[c.gain],
+    rateSps: c.rate_sps,
+    batch: Math.max(1, Math.round(c.rate_sps / 10)),
+  }));
+  for (let i = cells.length; i < (opts.cells ?? 0); i++) {
+    cells.push({ ...cells[i % board.shelf.cells.length], dout: VIRTUAL_PIN_BASE + 2 * i, sck: VIRTUAL_PIN_BASE + 2 * i + 1 });
+  }
+  const gateLanes: GateLanePins[] = board.gate.lanes.map((l) => ({
+    beamOuter: l.beam_outer, beamInner: l.beam_inner, doorClosed: l.door_closed, lock: l.lock,
+  }));
+  for (let i = gateLanes.length; i < (opts.gateLanes ?? 0); i++) {
+    const p = VIRTUAL_PIN_BASE + 4 * i;
+    gateLanes.push({ beamOuter: p, beamInner: p + 1, doorClosed: p + 2, lock: p + 3 });
+  }
+  return {
+    id: board.id,
+    mcu: board.mcu,
+    deviceId: opts.deviceId ?? board.id,
+    cells,
+    gateLanes,
+    emergency: board.gate.emergency,
+    debounceMs: board.gate.debounce_ms,
+  };
+}

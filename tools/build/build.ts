@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { checkDialect, DialectError } from "../dialect/check.ts";
+import { REPO } from "../paths.ts";
+import { boardConstants, loadBoard, type BoardFile, type ConstantOptions } from "./board-file.ts";
+import { type AppName, writeEntry } from "./entry.ts";
+import { espruinoBundle } from "./espruino-bundle.ts";
+import { luaBundle } from "./lua-bundle.ts";
+
+export interface Footprint {
+  board: string;
+  app: AppName;
+  platform: "espruino" | "nodemcu";
+  lua: string | null;
+  /** The bytes that go to the device: the one JS file, or init.lua plus the Lua bundle. */
+  bundle_bytes: number;
+  files: Record<string, number>;
+  budget: BoardFile["budget"];
+}
+
+export interface BuildOutput {
+  dir: string;
+  files: Record<string, string>;
+  footprint: Footprint;
+}
+
+export class BudgetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BudgetError";
+  }
+}
+
+export function bundleFileName(board: BoardFile, app: AppName): string {
+  return board.platform === "espruino" ? `aisle-${app}.js` : `aisle-${app}.lua`;
+}
+
+function initLua(board: BoardFile, app: AppName): string {
+  return `-- aisle: boots the ${app} app on ${board.id} (written by aisle build).\n` +
+    `-- An error stops here instead of rebooting in a loop, so the REPL stays reachable.\n` +
+    `local ok, err = pcall(dofile, "${bundleFileName(board, app)}")\n` +
+    `if not ok then print("E boot failed: " .. tostring(err)) end\n`;
+}
+
+/** Checks the dialect, bundles, and checks the budget; writes nothing. */
+export async function compileApp(boardId: string, app: AppName, opts: ConstantOptions = {}): Promise<{ board: BoardFile; files: Record<string, string>; footprint: Footprint }> {
+  const board = loadBoard(boardId);
+  const constants = boardConstants(board, opts);
+  const tag = `${board.id}-${app}${opts.cells ? `-c${opts.cells}` : ""}${opts.gateLanes ? `-g${opts.gateLanes}` : ""}`;
+  const entry = writeEntry(board.platform, app, constants, tag);
+  const problems = await checkDialect([entry], board.platform);
+  if (problems.length) throw new DialectError(problems);
+  const files: Record<string, string> = {};
+  if (board.platform === "espruino") {
+    files[bundleFileName(board, app)] = await espruinoBundle(entry);
+  } else {
+    files["init.lua"] = initLua(board, app);
+    files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app));
+  }
+  const sizes = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]));
+  const bundleBytes = Object.values(sizes).reduce((a, b) => a + b, 0);
+  const footprint: Footprint = { board: board.id, app, platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, files: sizes, budget: board.budget };
+  if (!opts.cells && !opts.gateLanes && bundleBytes > board.budget.bundle_bytes) {
+    throw new BudgetError(`${board.id}/${app}: the bundle is ${bundleBytes} bytes, over the board's budget of ${board.budget.bundle_bytes} (budget.bundle_bytes in the board file)`);
+  }
+  return { board, files, footprint };
+}
+
+/** Replaces dir with the given files in one rename, so a failed build never leaves half a bundle. */
+function writeDirAtomically(dir: string, files: Record<string, string>): void {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    // Another process built the same thing at the same moment: keep theirs.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(dir)) throw e;
+  }
+}
+
+export async function buildApp(boardId: string, app: AppName, outDir?: string, opts: ConstantOptions = {}): Promise<BuildOutput> {
+  const { board, files, footprint } = await compileApp(boardId, app, opts);
+  const dir = outDir ?? join(REPO, "build", board.id, app);
+  writeDirAtomically(dir, { ...files, "footprint.json": JSON.stringify(footprint, null, 2) + "\n" });
+  return { dir, files, footprint };
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") || f.endsWith(".json"))
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+const keys = new Map<string, string>();
+
+/** A key that changes whenever anything that goes into a bundle changes. */
+function bundleKey(boardId: string, app: AppName, opts: ConstantOptions): string {
+  const id = JSON.stringify({ boardId, app, opts });
+  let key = keys.get(id);
+  if (key === undefined) {
+    key = computeBundleKey(boardId, app, opts);
+    keys.set(id, key);
+  }
+  return key;
+}
+
+function computeBundleKey(boardId: string, app: AppName, opts: ConstantOptions): string {
+  const h = createHash("sha256");
+  h.update(JSON.stringify({ boardId, app, opts }));
+  for (const dir of ["firmware", "hal", "boards", "tools/build", "tools/dialect"]) {
+    for (const f of sourceFiles(join(REPO, dir))) h.update(relative(REPO, f)).update(readFileSync(f));
+  }
+  h.update(readFileSync(join(REPO, "package-lock.json")));
+  return h.digest("hex").slice(0, 16);
+}
+
+/** The built bundle for a board and app, from build/.cache when its sources have not changed. */
+export async function cachedBuild(boardId: string, app: AppName, opts: ConstantOptions = {}): Promise<BuildOutput> {
+  const dir = join(REPO, "build", ".cache", `${boardId}-${app}-${bundleKey(boardId, app, opts)}`);
+  const fp = join(dir, "footprint.json");
+  if (existsSync(fp)) {
+    const footprint = JSON.parse(readFileSync(fp, "utf8")) as Footprint;
+    const files = Object.fromEntries(Object.keys(footprint.files).map((n) => [n, readFileSync(join(dir, n), "utf8")]));
+    return { dir, files, footprint };
+  }
+  return buildApp(boardId, app, dir, opts);
+}

@@ -1,0 +1,108 @@
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import ts from "typescript";
+import { REPO } from "../paths.ts";
+
+/** Modules Espruino 2v29 builds in on ESP32/ESP8266, which EspruinoTools must not try to fetch. */
+export const ESPRUINO_BUILTIN_MODULES = ["Storage", "net", "crypto", "Wifi", "http", "tls", "ESP8266", "ESP32", "Flash", "heatshrink"];
+
+/** Every name the dialect's library and the Espruino API declare: property mangling must leave these alone. */
+function declaredNames(): RegExp {
+  const names = new Set<string>();
+  for (const file of ["firmware/dialect.d.ts", "hal/espruino/espruino-api.d.ts"]) {
+    const source = ts.createSourceFile(file, readFileSync(join(REPO, file), "utf8"), ts.ScriptTarget.ES2015, true);
+    const visit = (node: ts.Node): void => {
+      const name = (node as { name?: ts.Node }).name;
+      if (name !== undefined && ts.isIdentifier(name)) names.add(name.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return new RegExp(`^(${[...names].sort().join("|")})$`);
+}
+
+/**
+ * One ES2015 script holding everything the entry reaches. esbuild bundles, and minifies when
+ * asked: whitespace, syntax, local names, and property names other than those the dialect's
+ * library and the Espruino API declare. Target ES2015 keeps classes as classes, since
+ * TypeScript's ES5 output breaks `extends` on Espruino.
+ *
+ * The minified bundle is top-level code, not wrapped in a function: Espruino keeps each
+ * function's source text as a string of its own, so a wrapper would hold a second copy of the
+ * whole bundle in RAM (and a third while the file is being evaluated). Top-level names are
+ * esbuild's short ones; it never picks a global the bundle itself uses.
+ */
+export async function esbuildBundle(entry: string, minify: boolean): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    // CommonJS leaves require("Storage") as a plain call, where iife would route it through a
+    // Proxy-based shim that Espruino cannot run.
+    format: "cjs",
+    target: "es2015",
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    platform: "node",
+    external: ESPRUINO_BUILTIN_MODULES,
+    minify,
+    ...(minify ? { mangleProps: /./, reserveProps: declaredNames() } : {}),
+    legalComments: "none",
+    charset: "utf8",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  return minify ? code.trim() + "\n" : `(() => {\n${code}})();\n`;
+}
+
+interface EspruinoToolsGlobal {
+  Config: Record<string, unknown>;
+  Core: { Env: { getData(): Record<string, unknown> } };
+  callProcessor(name: string, data: string, cb: (out: string) => void): void;
+}
+
+let tools: Promise<EspruinoToolsGlobal> | undefined;
+
+/** EspruinoTools, started once per process, offline, as a code transformer with no device attached. */
+function espruinoTools(): Promise<EspruinoToolsGlobal> {
+  tools ??= new Promise((resolve) => {
+    const require = createRequire(import.meta.url);
+    const esp = require("espruino") as { init(cb: () => void): void };
+    const quiet = console.log;
+    console.log = () => {};
+    esp.init(() => {
+      console.log = quiet;
+      const E = (globalThis as unknown as { Espruino: EspruinoToolsGlobal }).Espruino;
+      // esbuild has minified already: EspruinoTools' own offline minifier (esprima + esmangle)
+      // gives two ES2015 classes the same name, and its Closure option needs the network.
+      E.Config.MINIFICATION_LEVEL = "";
+      E.Config.MODULE_MINIFICATION_LEVEL = "";
+      E.Config.SET_TIME_ON_WRITE = false;
+      E.Config.PRETOKENISE = 0;
+      const env = E.Core.Env.getData();
+      env.VERSION = "2v29";
+      env.MODULES = ESPRUINO_BUILTIN_MODULES.join(",");
+      resolve(E);
+    });
+  });
+  return tools;
+}
+
+/** EspruinoTools' upload transform: resolves require() against the built-in modules and shapes the code for the device. */
+export async function espruinoToolsTransform(code: string): Promise<string> {
+  const E = await espruinoTools();
+  const log = console.log;
+  console.log = () => {};
+  try {
+    return await new Promise((resolve) => E.callProcessor("transformForEspruino", code, resolve));
+  } finally {
+    console.log = log;
+  }
+}
+
+export async function espruinoBundle(entry: string): Promise<string> {
+  const minified = await esbuildBundle(entry, true);
+  const shaped = await espruinoToolsTransform(minified);
+  return shaped.endsWith("\n") ? shaped : shaped + "\n";
+}

@@ -1,0 +1,43 @@
+import { dirname } from "node:path";
+import ts from "typescript";
+import * as tstl from "typescript-to-lua";
+import { DIALECT_COMPILER_OPTIONS, dialectLibs } from "../dialect/check.ts";
+import { REPO } from "../paths.ts";
+
+export class CompileError extends Error {
+  constructor(readonly diagnostics: string[]) {
+    super(`typescript-to-lua failed:\n  ${diagnostics.join("\n  ")}`);
+    this.name = "CompileError";
+  }
+}
+
+/** One Lua file holding every module the entry reaches, with only the lualib functions it uses. */
+export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: string): string {
+  let bundle: string | undefined;
+  const options: tstl.CompilerOptions = {
+    ...DIALECT_COMPILER_OPTIONS,
+    noEmit: false,
+    rootDir: REPO,
+    outDir: dirname(entry),
+    luaTarget: luaTarget === "5.1" ? tstl.LuaTarget.Lua51 : tstl.LuaTarget.Lua53,
+    luaLibImport: tstl.LuaLibImportKind.RequireMinimal,
+    luaBundle: bundleName,
+    luaBundleEntry: entry,
+    noHeader: true,
+    sourceMapTraceback: false,
+  };
+  const result = tstl.transpileFiles([...dialectLibs("nodemcu"), entry], options, (fileName, text) => {
+    if (fileName.endsWith(".lua")) bundle = text;
+  });
+  const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) {
+    throw new CompileError(errors.map((d) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, " ");
+      if (!d.file || d.start === undefined) return text;
+      const pos = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${d.file.fileName}:${pos.line + 1}:${pos.character + 1}: ${text}`;
+    }));
+  }
+  if (bundle === undefined) throw new CompileError(["typescript-to-lua wrote no bundle"]);
+  return bundle;
+}
