@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { boardIds, loadBoard } from "../tools/build/board-file.ts";
-import { BudgetError, buildApp, compileApp } from "../tools/build/build.ts";
+import { BudgetError, buildApp, cachedBuild, compileApp } from "../tools/build/build.ts";
 import { APPS } from "../tools/build/entry.ts";
 import { DialectError, checkDialect } from "../tools/dialect/check.ts";
 
@@ -37,6 +37,13 @@ describe("aisle build", () => {
       });
     }
   }
+
+  it("replays the very bundle it would flash: the simulator's cached build is byte-identical", async () => {
+    for (const [board, app] of [["espruino-esp8266", "shelf"], ["nodemcu-esp8266", "shelf"]] as const) {
+      const flashed = await buildApp(board, app, join(out, "same", board));
+      expect((await cachedBuild(board, app)).files).toEqual(flashed.files);
+    }
+  });
 
   it("refuses a source outside the dialect with file:line and the rule, before writing anything", async () => {
     const entry = resolve("build/.gen/violating-main.ts");
