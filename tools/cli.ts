@@ -25,6 +25,17 @@ program.command("replay")
   .option("--json", "print results as JSON")
   .action(async (traces: string[], opts) => (process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts)));
 
+const gen = program.command("gen").description("generate traces with ground truth");
+gen.command("shelf")
+  .description("write NAME.trace.csv and NAME.truth.jsonl for a shelf scenario, from a seed")
+  .requiredOption("--scenario <name>", "single, two-lanes, put-back, touch, lean, drift, creep, close-weights, multi-plate, noisy, faults, or all")
+  .option("--seed <n>", "the random seed: the same seed gives the same files", "1")
+  .option("--rate <sps>", "HX711 samples a second: 10 or 80", "80")
+  .option("--duration-s <s>", "length of each trace (default: the scenario's own)")
+  .requiredOption("--out <prefix>", "path prefix of the files to write (PREFIX-SCENARIO with all)")
+  .option("--json", "list what was written as JSON")
+  .action(async (opts) => (process.exitCode = (await import("./commands/gen.ts")).genShelfCommand(opts)));
+
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
   .option("--json", "print as JSON")

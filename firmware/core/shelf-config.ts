@@ -18,6 +18,16 @@ export interface LaneConfig {
   sku: string;
 }
 
+/** The single-slope calibration of the first record version: grams = (counts − offset) × gramsPerCount. */
+export class LinearCalibration {
+  constructor(private readonly cells: CellCalibration[]) {}
+
+  grams(cell: number, counts: number): number {
+    const c = this.cells[cell];
+    return (counts - c.offset) * c.gramsPerCount;
+  }
+}
+
 export const CAL_HEADER = "aisle-cal 1";
 export const LANES_HEADER = "aisle-lanes 1";
 

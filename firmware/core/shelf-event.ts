@@ -9,6 +9,8 @@ export interface ShelfEvent {
   grams: number;
   /** Whole items moved; -1 where the lane has no unit weight. */
   count: number;
+  /** 1 when the change is a whole number of items, falling to 0 half an item away. */
+  confidence: number;
   sku: string;
   seq: number;
 }
@@ -17,7 +19,7 @@ export function shelfEventJson(e: ShelfEvent): string {
   let out = "{\"type\":" + jsonString(e.type) + ",\"lane\":" + jsonString(e.lane) +
     ",\"t_ms\":" + formatInt(Math.round(e.tMs)) + ",\"grams\":" + formatFixed(e.grams, 2) +
     ",\"count\":" + (e.count < 0 ? "null" : formatInt(e.count)) +
-    ",\"t_start_ms\":" + formatInt(Math.round(e.tStartMs));
+    ",\"t_start_ms\":" + formatInt(Math.round(e.tStartMs)) + ",\"confidence\":" + formatFixed(e.confidence, 2);
   if (e.sku.length > 0) {
     out = out + ",\"sku\":" + jsonString(e.sku);
   }

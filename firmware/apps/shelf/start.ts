@@ -1,11 +1,16 @@
 import type { BoardConstants } from "../../../hal/board";
 import type { ShelfHal } from "../../../hal/hal";
 import type { LoadCell } from "../../../hal/load-cell";
-import { decodeCalibration, decodeLanes, defaultLanes } from "../../core/shelf-config";
+import { healthEventJson } from "../../core/health-event";
+import { decodeCalibration, decodeLanes, defaultLanes, LinearCalibration } from "../../core/shelf-config";
 import type { CellCalibration } from "../../core/shelf-config";
 import { shelfEventJson } from "../../core/shelf-event";
 import type { ShelfEvent } from "../../core/shelf-event";
 import { ShelfPipeline } from "../../core/shelf-pipeline";
+import type { HealthEvent } from "../../core/shelf-pipeline";
+
+/** How often the watchdog looks for cells that stopped converting. */
+const WATCHDOG_MS = 500;
 
 function uncalibrated(cellCount: number): CellCalibration[] {
   const cal: CellCalibration[] = [];
@@ -16,13 +21,11 @@ function uncalibrated(cellCount: number): CellCalibration[] {
 }
 
 /* A function of its own, so each cell's callback keeps its own index on Espruino. */
-function feedPipeline(cell: LoadCell, index: number, pipeline: ShelfPipeline, publish: (e: ShelfEvent) => void): void {
-  cell.start((counts: number[], n: number, tLastMs: number): void => {
-    pipeline.pushBatch(index, counts, n, tLastMs, publish);
-  });
+function feedPipeline(cell: LoadCell, index: number, pipeline: ShelfPipeline, publish: (e: ShelfEvent) => void, health: (h: HealthEvent) => void): void {
+  cell.start((counts: number[], n: number, tLastMs: number): void => pipeline.pushBatch(index, counts, n, tLastMs, publish, health));
 }
 
-/** Boots the shelf controller: calibration and lanes from the Store, batches from every cell, events to the link. */
+/** Boots the shelf controller: calibration and lanes from the Store, batches from every cell, events and health to the link. */
 export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   const cellCount = hal.cells.length;
   let cal = decodeCalibration(hal.store.read("cal"), cellCount);
@@ -38,13 +41,13 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   for (let i = 0; i < cellCount; i++) {
     periods.push(1000 / board.cells[i].rateSps);
   }
-  const pipeline = new ShelfPipeline(cal, lanes, periods);
-  const topic = "aisle/" + board.deviceId + "/event";
-  const publish = (e: ShelfEvent): void => {
-    hal.link.publish(topic, shelfEventJson(e));
-  };
+  const pipeline = new ShelfPipeline(new LinearCalibration(cal), cellCount, lanes, periods);
+  const prefix = "aisle/" + board.deviceId;
+  const publish = (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e));
+  const health = (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h));
   for (let i = 0; i < cellCount; i++) {
-    feedPipeline(hal.cells[i], i, pipeline, publish);
+    feedPipeline(hal.cells[i], i, pipeline, publish, health);
   }
+  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs(), health));
   hal.log.info("shelf " + board.deviceId + " up: " + cellCount + " cells, " + lanes.length + " lanes");
 }

@@ -1,0 +1,176 @@
+/*
+ * One lane's weight over time → settled changes. Samples are summarised in blocks of BLOCK_MS
+ * (sums relative to the lane's baseline, so they stay float32-safe). The lane is:
+ * - STABLE at a baseline level, which follows slow drift and creep (auto-zero), until a block
+ *   leaves it by more than the activity threshold;
+ * - ACTIVE until SETTLE_BLOCKS blocks in a row agree (their means within the stability band),
+ *   and then CONFIRM_BLOCKS more stay at that level: a hand that pauses at the top of a press
+ *   does not settle, since the level moves on within the confirmation;
+ * - then it reports the change between the two stable levels, and is STABLE again.
+ * The thresholds follow the lane's own noise, measured while it is stable.
+ */
+
+export const BLOCK_MS = 100;
+const SETTLE_BLOCKS = 3;
+const CONFIRM_BLOCKS = 2;
+const WINDOW = SETTLE_BLOCKS + CONFIRM_BLOCKS;
+/** Auto-zero: the share of a stable block's offset the baseline takes. */
+const TRACK = 0.05;
+
+const INIT = 0;
+const STABLE = 1;
+const ACTIVE = 2;
+
+export interface Settled {
+  /** Signed change of the lane, in grams. */
+  grams: number;
+  tStartMs: number;
+  tMs: number;
+}
+
+export class LaneDetector {
+  private state = INIT;
+  private baseline = 0;
+  private n = 0;
+  private sum = 0;
+  private sumDiffSq = 0;
+  private last = 0;
+  private blockStartMs = -1;
+  /** Means of the last WINDOW blocks, relative to baseline; newest at `head`. */
+  private readonly means: number[] = [0, 0, 0, 0, 0];
+  private head = 0;
+  private filled = 0;
+  /** Noise variance of one sample (from successive differences), while stable. */
+  private noiseVar = 1;
+  private activeSinceMs = 0;
+
+  /** Feeds one lane weight; returns a change once it has settled and been confirmed. */
+  push(grams: number, tMs: number): Settled | undefined {
+    if (this.state === INIT && this.filled === 0 && this.n === 0) {
+      this.baseline = grams;
+      this.last = grams;
+    }
+    if (this.blockStartMs < 0) {
+      this.blockStartMs = tMs;
+    }
+    const d = grams - this.baseline;
+    const step = grams - this.last;
+    this.last = grams;
+    this.n = this.n + 1;
+    this.sum = this.sum + d;
+    this.sumDiffSq = this.sumDiffSq + step * step;
+    if (tMs - this.blockStartMs < BLOCK_MS - 1) {
+      return undefined;
+    }
+    return this.block(tMs);
+  }
+
+  /** How far the newest block is from the baseline, in grams. */
+  offsetG(): number {
+    return this.means[this.head];
+  }
+
+  /** Whether the lane has a hand on it (or something else moving). */
+  isActive(): boolean {
+    return this.state === ACTIVE;
+  }
+
+  /** Forgets the level, after a fault, so the next stable level becomes the baseline without an event. */
+  reset(): void {
+    this.state = INIT;
+    this.filled = 0;
+    this.n = 0;
+    this.sum = 0;
+    this.sumDiffSq = 0;
+    this.blockStartMs = -1;
+  }
+
+  private block(tMs: number): Settled | undefined {
+    const mean = this.sum / this.n;
+    const samples = this.n;
+    const diffVar = this.sumDiffSq / (2 * this.n);
+    const startMs = this.blockStartMs;
+    this.n = 0;
+    this.sum = 0;
+    this.sumDiffSq = 0;
+    this.blockStartMs = -1;
+    this.head = this.head + 1 === WINDOW ? 0 : this.head + 1;
+    this.means[this.head] = mean;
+    if (this.filled < WINDOW) {
+      this.filled = this.filled + 1;
+    }
+    // A block's mean wanders by the noise of the mean, plus a floor for what the plate itself does.
+    const band = 1.2 + 3 * Math.sqrt(this.noiseVar / samples);
+    if (this.state === STABLE) {
+      if (Math.abs(mean) > band + 2) {
+        this.state = ACTIVE;
+        this.activeSinceMs = startMs;
+        return undefined;
+      }
+      this.noiseVar = this.noiseVar + 0.05 * (diffVar - this.noiseVar);
+      this.rebase(this.baseline + TRACK * mean);
+      return undefined;
+    }
+    const run = this.agreeingBlocks(band);
+    if (this.state === INIT) {
+      if (this.filled >= SETTLE_BLOCKS && run >= SETTLE_BLOCKS) {
+        this.noiseVar = Math.max(0.01, diffVar);
+        this.rebase(this.baseline + this.windowMean(SETTLE_BLOCKS));
+        this.state = STABLE;
+      }
+      return undefined;
+    }
+    if (run < WINDOW) {
+      return undefined;
+    }
+    const change = this.windowMean(WINDOW);
+    this.rebase(this.baseline + change);
+    this.state = STABLE;
+    return { grams: change, tStartMs: this.activeSinceMs, tMs: tMs };
+  }
+
+  /** How many of the newest blocks lie within band of their own mean. */
+  private agreeingBlocks(band: number): number {
+    let run = 0;
+    for (let k = 1; k <= this.filled; k++) {
+      const m = this.windowMean(k);
+      let ok = true;
+      for (let j = 0; j < k; j++) {
+        if (Math.abs(this.meanAt(j) - m) > band) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        return run;
+      }
+      run = k;
+    }
+    return run;
+  }
+
+  private meanAt(age: number): number {
+    let i = this.head - age;
+    if (i < 0) {
+      i = i + WINDOW;
+    }
+    return this.means[i];
+  }
+
+  private windowMean(k: number): number {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      s = s + this.meanAt(j);
+    }
+    return s / k;
+  }
+
+  /** Moves the baseline, shifting the stored block means with it. */
+  private rebase(level: number): void {
+    const shift = level - this.baseline;
+    for (let i = 0; i < WINDOW; i++) {
+      this.means[i] = this.means[i] - shift;
+    }
+    this.sum = this.sum - shift * this.n;
+    this.baseline = level;
+  }
+}
