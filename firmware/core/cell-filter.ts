@@ -45,6 +45,8 @@ export class CellFilter {
   readonly counts: number[] = [0, 0, 0, 0, 0];
   /** The filtered weight, in grams, after the last push. */
   grams = 0;
+  /** Whether `grams` has held a good value since boot (a lane waits for all its cells). */
+  ready = false;
 
   constructor(private readonly cal: Calibration, private readonly cell: number) {}
 
@@ -69,6 +71,7 @@ export class CellFilter {
       this.g0 = this.g1;
       this.g1 = g2;
       this.grams = g2;
+      this.ready = this.ready || this.primed === 2;
       return this.primed === 2;
     }
     const a = this.g0;
@@ -78,6 +81,7 @@ export class CellFilter {
       this.g1 = (a + g2) / 2;
     }
     this.grams = median3(this.g0, this.g1, g2);
+    this.ready = true;
     this.g0 = this.g1;
     this.g1 = g2;
     return true;

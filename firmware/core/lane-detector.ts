@@ -16,6 +16,8 @@ const CONFIRM_BLOCKS = 2;
 const WINDOW = SETTLE_BLOCKS + CONFIRM_BLOCKS;
 /** Auto-zero: the share of a stable block's offset the baseline takes. */
 const TRACK = 0.05;
+/** Noise updates ignore anything beyond this variance (10 g std): that is a hand or a jolt, not noise. */
+const MAX_NOISE_VAR = 100;
 
 const INIT = 0;
 const STABLE = 1;
@@ -36,38 +38,48 @@ export class LaneDetector {
   private sumDiffSq = 0;
   private last = 0;
   private blockStartMs = -1;
+  private blockIndex = -1;
+  private lastMs = 0;
   /** Means of the last WINDOW blocks, relative to baseline; newest at `head`. */
   private readonly means: number[] = [0, 0, 0, 0, 0];
   private head = 0;
   private filled = 0;
-  /** Noise variance of one sample (from successive differences), while stable. */
+  /** Noise variance of one sample, from successive differences while no hand is on the lane; the prior is 1 g². */
   private noiseVar = 1;
   private activeSinceMs = 0;
 
-  /** Feeds one lane weight; returns a change once it has settled and been confirmed. */
+  /**
+   * Feeds one lane weight; returns a change once it has settled and been confirmed. Blocks lie on
+   * a fixed grid of BLOCK_MS, so every runner cuts them at the same samples: a block is closed by
+   * the first sample of the next one.
+   */
   push(grams: number, tMs: number): Settled | undefined {
     if (this.state === INIT && this.filled === 0 && this.n === 0) {
       this.baseline = grams;
       this.last = grams;
     }
-    if (this.blockStartMs < 0) {
+    const index = Math.floor(tMs / BLOCK_MS);
+    let result: Settled | undefined = undefined;
+    if (this.n > 0 && index !== this.blockIndex) {
+      result = this.block(this.lastMs);
+    }
+    if (this.n === 0) {
       this.blockStartMs = tMs;
     }
+    this.blockIndex = index;
+    this.lastMs = tMs;
     const d = grams - this.baseline;
     const step = grams - this.last;
     this.last = grams;
     this.n = this.n + 1;
     this.sum = this.sum + d;
     this.sumDiffSq = this.sumDiffSq + step * step;
-    if (tMs - this.blockStartMs < BLOCK_MS - 1) {
-      return undefined;
-    }
-    return this.block(tMs);
+    return result;
   }
 
-  /** How far the newest block is from the baseline, in grams. */
-  offsetG(): number {
-    return this.means[this.head];
+  /** The lane's stable level in grams, or NaN before it first settled. */
+  levelG(): number {
+    return this.state === INIT ? NaN : this.baseline;
   }
 
   /** Whether the lane has a hand on it (or something else moving). */
@@ -88,7 +100,7 @@ export class LaneDetector {
   private block(tMs: number): Settled | undefined {
     const mean = this.sum / this.n;
     const samples = this.n;
-    const diffVar = this.sumDiffSq / (2 * this.n);
+    const diffVar = Math.min(MAX_NOISE_VAR, this.sumDiffSq / (2 * this.n));
     const startMs = this.blockStartMs;
     this.n = 0;
     this.sum = 0;
@@ -107,14 +119,16 @@ export class LaneDetector {
         this.activeSinceMs = startMs;
         return undefined;
       }
-      this.noiseVar = this.noiseVar + 0.05 * (diffVar - this.noiseVar);
+      this.noiseVar = Math.max(0.04, this.noiseVar + 0.05 * (diffVar - this.noiseVar));
       this.rebase(this.baseline + TRACK * mean);
       return undefined;
+    }
+    if (this.state === INIT) {
+      this.noiseVar = Math.max(0.04, this.noiseVar + 0.2 * (diffVar - this.noiseVar));
     }
     const run = this.agreeingBlocks(band);
     if (this.state === INIT) {
       if (this.filled >= SETTLE_BLOCKS && run >= SETTLE_BLOCKS) {
-        this.noiseVar = Math.max(0.01, diffVar);
         this.rebase(this.baseline + this.windowMean(SETTLE_BLOCKS));
         this.state = STABLE;
       }

@@ -1,18 +1,12 @@
 import { CellFilter, FAULT_GLITCH, FAULT_NONE, FAULT_NOT_READY, type Calibration } from "./cell-filter";
-import { countFor, isEvent } from "./count-estimate";
+import { laneVerdict } from "./count-estimate";
+import { attribute, type EpisodeLane } from "./episode";
 import { LaneDetector } from "./lane-detector";
 import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 
-/**
- * Leakage: the shelf frame carries a few per cent of what happens on one lane onto its
- * neighbours (design.md: 8–18 g of a typical pick). A lane's change no bigger than LEAK_SHARE of
- * another lane's movement at the same moment, plus LEAK_FLOOR_G, is that lane's leakage.
- */
-const LEAK_SHARE = 0.07;
-const LEAK_FLOOR_G = 6;
-/** How close in time another lane's activity must be to count as the same moment. */
-const OVERLAP_MS = 500;
+/** An episode still open after this long is resolved for the lanes that have settled. */
+const MAX_EPISODE_MS = 20000;
 /** No conversion for this long is a not-ready fault. */
 const NOT_READY_MS = 1500;
 
@@ -28,10 +22,12 @@ export interface HealthEvent {
 interface LaneState {
   config: LaneConfig;
   detector: LaneDetector;
-  lastActiveMs: number;
-  activeSinceMs: number;
-  /** The largest distance from its baseline the lane reached while last active, in grams. */
-  swingG: number;
+  /** In the open episode: the lane's net settled change, and when it first went active. */
+  inEpisode: boolean;
+  netG: number;
+  sinceMs: number;
+  /** The lane's level when the episode opened: a quiet lane's shift by the end is leakage it took. */
+  levelAtOpen: number;
 }
 
 /**
@@ -48,6 +44,7 @@ export class ShelfPipeline {
   private readonly glitches: number[] = [];
   private readonly lanes: LaneState[] = [];
   private readonly leadOf: number[] = [];
+  private episodeSinceMs = -1;
   private seq = 0;
 
   constructor(cal: Calibration, cellCount: number, lanes: LaneConfig[], private readonly nominalPeriodMs: number[]) {
@@ -59,7 +56,7 @@ export class ShelfPipeline {
       this.leadOf.push(-1);
     }
     for (let i = 0; i < lanes.length; i++) {
-      this.lanes.push({ config: lanes[i], detector: new LaneDetector(), lastActiveMs: -100000, activeSinceMs: 0, swingG: 0 });
+      this.lanes.push({ config: lanes[i], detector: new LaneDetector(), inEpisode: false, netG: 0, sinceMs: 0, levelAtOpen: NaN });
       if (lanes[i].cells.length > 0 && this.leadOf[lanes[i].cells[0]] < 0) {
         this.leadOf[lanes[i].cells[0]] = i;
       }
@@ -116,53 +113,100 @@ export class ShelfPipeline {
     let grams = 0;
     for (let j = 0; j < cells.length; j++) {
       const f = this.filters[cells[j]];
+      if (!f.ready) {
+        return;
+      }
       if (f.fault !== FAULT_NONE) {
         // A lane with a faulted cell reports nothing, and takes its next stable level as given.
         lane.detector.reset();
+        lane.inEpisode = false;
+        lane.netG = 0;
         return;
       }
       grams = grams + f.grams;
     }
-    const wasActive = lane.detector.isActive();
     const settled = lane.detector.push(grams, tMs);
-    if (lane.detector.isActive()) {
-      if (!wasActive) {
-        lane.activeSinceMs = tMs;
-        lane.swingG = 0;
+    if (lane.detector.isActive() && !lane.inEpisode) {
+      lane.inEpisode = true;
+      lane.netG = 0;
+      lane.sinceMs = tMs;
+      if (this.episodeSinceMs < 0) {
+        this.open(tMs);
       }
-      lane.lastActiveMs = tMs;
-      lane.swingG = Math.max(lane.swingG, Math.abs(lane.detector.offsetG()));
     }
-    if (settled === undefined) {
+    if (settled !== undefined && lane.inEpisode) {
+      lane.netG = lane.netG + settled.grams;
+      lane.sinceMs = Math.min(lane.sinceMs, settled.tStartMs);
+    }
+    if (this.episodeSinceMs < 0) {
       return;
     }
-    lane.lastActiveMs = tMs;
-    const unitG = lane.config.unitG;
-    if (!isEvent(settled.grams, unitG) || this.isLeakage(lane, settled.grams, settled.tStartMs)) {
-      return;
+    const anyActive = this.anyActive();
+    if (!anyActive || tMs - this.episodeSinceMs > MAX_EPISODE_MS) {
+      this.resolve(tMs, onEvent);
+      this.episodeSinceMs = anyActive ? tMs : -1;
     }
-    const est = countFor(settled.grams, unitG);
-    this.seq = this.seq + 1;
-    onEvent({
-      type: settled.grams < 0 ? "pick" : "put",
-      lane: lane.config.id,
-      tMs: settled.tMs,
-      tStartMs: settled.tStartMs,
-      grams: settled.grams,
-      count: est.count,
-      confidence: est.confidence,
-      sku: lane.config.sku,
-      seq: this.seq,
-    });
   }
 
-  private isLeakage(lane: LaneState, grams: number, sinceMs: number): boolean {
+  private open(tMs: number): void {
+    this.episodeSinceMs = tMs;
     for (let i = 0; i < this.lanes.length; i++) {
-      const other = this.lanes[i];
-      if (other !== lane && other.lastActiveMs >= sinceMs - OVERLAP_MS && Math.abs(grams) <= LEAK_FLOOR_G + LEAK_SHARE * other.swingG) {
+      this.lanes[i].levelAtOpen = this.lanes[i].detector.levelG();
+    }
+  }
+
+  private anyActive(): boolean {
+    for (let i = 0; i < this.lanes.length; i++) {
+      if (this.lanes[i].detector.isActive()) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Attributes the episode's settled lanes together, and publishes what each one moved. */
+  private resolve(tMs: number, onEvent: (e: ShelfEvent) => void): void {
+    const members: LaneState[] = [];
+    const parts: EpisodeLane[] = [];
+    let moved = 0;
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i];
+      if (lane.inEpisode && !lane.detector.isActive()) {
+        members.push(lane);
+        parts.push({ unitG: lane.config.unitG, grams: lane.netG });
+        moved = moved + Math.abs(lane.netG);
+      }
+    }
+    const events = members.length;
+    // Quiet lanes join with what leaked onto them, so the sum stays exact; they publish nothing.
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i];
+      const level = lane.detector.levelG();
+      if (!lane.inEpisode && !lane.detector.isActive() && !isNaN(level) && !isNaN(lane.levelAtOpen)) {
+        members.push(lane);
+        parts.push({ unitG: 0, grams: level - lane.levelAtOpen });
+      }
+    }
+    const a = attribute(parts);
+    for (let k = 0; k < events; k++) {
+      const lane = members[k];
+      lane.inEpisode = false;
+      const verdict = laneVerdict(a.grams[k], lane.config.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
+      if (verdict !== undefined) {
+        this.seq = this.seq + 1;
+        onEvent({
+          type: a.grams[k] < 0 ? "pick" : "put",
+          lane: lane.config.id,
+          tMs: tMs,
+          tStartMs: lane.sinceMs,
+          grams: a.grams[k],
+          count: verdict.count,
+          confidence: verdict.confidence,
+          sku: lane.config.sku,
+          seq: this.seq,
+        });
+      }
+      lane.netG = 0;
+    }
   }
 }

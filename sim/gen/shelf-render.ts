@@ -49,7 +49,7 @@ export function renderShelf(scene: ShelfScene, rnd: Random): { trace: string; tr
   for (const l of lanes) for (const p of l.plates) load[p] += (l.stock * l.sku.unitG) / l.plates.length;
   // Creep: each load change adds a term share × change × (1 − e^(−t/τ)).
   const creeps: { plate: number; t0: number; amount: number }[] = [];
-  const leaks = lanes.map((l) => neighbours(lanes, l).map((p) => ({ plate: p, share: rnd.between(0.023, 0.05) * (rnd.next() < 0.5 ? 1 : -1) })));
+  const leaks = lanes.map((l) => neighbours(lanes, l).map((p) => ({ plate: p, share: rnd.between(0.023, 0.05) })));
   const sorted = [...scene.interactions].sort((a, b) => a.tStartMs - b.tStartMs);
   const applied = new Array<boolean>(sorted.length).fill(false);
   const stuckAt = new Map<number, number>();
@@ -67,12 +67,17 @@ export function renderShelf(scene: ShelfScene, rnd: Random): { trace: string; tr
         applied[k] = true;
         items[it.lane] += it.items;
         const deltaG = it.items * lane.sku.unitG;
+        // The shelf frame carries a share of a change onto the neighbours (8–18 g of a 352 g item),
+        // and the lane's own plates see that much less: the shelf's sum is exact.
+        let leaked = 0;
+        for (const leak of leaks[it.lane]) {
+          load[leak.plate] += deltaG * leak.share;
+          leaked += deltaG * leak.share;
+        }
         for (const p of lane.plates) {
-          load[p] += deltaG / lane.plates.length;
+          load[p] += (deltaG - leaked) / lane.plates.length;
           creeps.push({ plate: p, t0: tMs, amount: (scene.creepShare * deltaG) / lane.plates.length });
         }
-        // The shelf frame carries a share of a change onto the neighbours: 8–18 g for a 352 g item.
-        for (const leak of leaks[it.lane]) load[leak.plate] += deltaG * leak.share;
         if (it.items !== 0) {
           truth.push({ type: it.items < 0 ? "pick" : "put", lane: lane.id, tStartMs: Math.round(it.tStartMs), tEndMs: Math.round(it.tEndMs), grams: Math.round(deltaG * 100) / 100, count: Math.abs(it.items), sku: lane.sku.sku });
         }
@@ -80,7 +85,7 @@ export function renderShelf(scene: ShelfScene, rnd: Random): { trace: string; tr
       if (x < 0 || x > 1) return;
       const press = it.pressG * Math.sin(Math.PI * x) + it.tremorG * Math.sin(2 * Math.PI * 4.3 * (tMs / 1000) + k) * Math.sin(Math.PI * x);
       for (const p of lane.plates) force[p] += press / lane.plates.length;
-      for (const leak of leaks[it.lane]) force[leak.plate] += press * Math.abs(leak.share);
+      for (const leak of leaks[it.lane]) force[leak.plate] += press * leak.share;
     });
     const row: (string | number)[] = [tMs];
     for (let p = 0; p < plates.length; p++) {

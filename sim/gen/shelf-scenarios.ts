@@ -95,7 +95,7 @@ export const SCENARIOS: Record<string, Builder> = {
         const lane = pickLane(p);
         const n = Math.min(p.rnd.int(1, 2), Math.max(1, p.lanes[lane].stock - 1));
         const out = p.hand(lane, t, -n, { durMs: p.rnd.between(500, 900) });
-        t = p.hand(lane, out + p.rnd.between(600, 1000), n, { durMs: p.rnd.between(500, 900) });
+        t = p.hand(lane, out + p.rnd.between(800, 1400), n, { durMs: p.rnd.between(500, 900) });
       }
     },
   },

@@ -1,0 +1,133 @@
+/*
+ * Attribution of one episode: the lanes that moved at overlapping times. Leakage through the
+ * shelf frame only moves apparent weight between plates, so the sum of the lanes' changes is
+ * exact even when each lane's own change is not. The episode is resolved by choosing each lane's
+ * whole number of items so that, together, they explain that sum; a lane's measured change may
+ * differ from its items by at most what its neighbours could have leaked onto it. Each lane then
+ * reports its items' weight plus its share of what remains of the sum.
+ */
+
+/** At most this share of a lane's change shows up on the other lanes (design.md: 8–18 g of 352 g). */
+const LEAK_SHARE = 0.07;
+/** And this much on top: plate noise and settling. */
+const LEAK_FLOOR_G = 6;
+/** A lane's candidate counts are searched this far either side of its leak bounds. */
+const MAX_CANDIDATES = 40;
+
+export interface EpisodeLane {
+  unitG: number;
+  /** The lane's net change over the episode, as measured on its own plates. */
+  grams: number;
+}
+
+export interface Attribution {
+  /** Whole items per lane (signed; 0 for a lane whose change was leakage); 0 where unitG is 0. */
+  counts: number[];
+  /** Corrected grams per lane. */
+  grams: number[];
+  /** How well the counts explain the episode's sum: 1 exactly, 0 half an item off. */
+  confidence: number;
+}
+
+/** The most grams an episode that moved `movedG` in all could have leaked onto (or off) one lane. */
+export function leakBound(movedG: number): number {
+  return LEAK_FLOOR_G + LEAK_SHARE * movedG;
+}
+
+/** Depth-first over every lane but the lightest, which takes what is left of the target. */
+function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: number, i: number, left: number, counts: number[], best: number[], state: { cost: number; residual: number }): void {
+  if (i === lanes.length) {
+    const u = lanes[lightest].unitG;
+    let n = Math.round(left / u);
+    n = Math.max(lo[lightest], Math.min(hi[lightest], n));
+    counts[lightest] = n;
+    const residual = left - n * u;
+    let leak = 0;
+    for (let k = 0; k < lanes.length; k++) {
+      if (lanes[k].unitG > 0) {
+        leak = leak + Math.abs(lanes[k].grams - counts[k] * lanes[k].unitG);
+      }
+    }
+    // The sum must be explained first; among equal fits, the least leakage wins.
+    const cost = Math.abs(residual) * 4 + leak;
+    if (state.cost < 0 || cost < state.cost) {
+      state.cost = cost;
+      state.residual = residual;
+      for (let k = 0; k < lanes.length; k++) {
+        best[k] = counts[k];
+      }
+    }
+    return;
+  }
+  if (i === lightest || lanes[i].unitG <= 0) {
+    search(lanes, lo, hi, lightest, i + 1, left, counts, best, state);
+    return;
+  }
+  const first = Math.max(lo[i], hi[i] - MAX_CANDIDATES);
+  for (let n = first; n <= hi[i]; n++) {
+    counts[i] = n;
+    search(lanes, lo, hi, lightest, i + 1, left - n * lanes[i].unitG, counts, best, state);
+  }
+}
+
+function gramsOf(lanes: EpisodeLane[], counts: number[], total: number): number[] {
+  let explained = 0;
+  let weight = 0;
+  for (let i = 0; i < lanes.length; i++) {
+    explained = explained + (lanes[i].unitG > 0 ? counts[i] * lanes[i].unitG : lanes[i].grams);
+    weight = weight + (lanes[i].unitG > 0 ? Math.abs(counts[i] * lanes[i].unitG) : Math.abs(lanes[i].grams));
+  }
+  const rest = total - explained;
+  const out: number[] = [];
+  for (let i = 0; i < lanes.length; i++) {
+    const own = lanes[i].unitG > 0 ? counts[i] * lanes[i].unitG : lanes[i].grams;
+    out.push(weight > 0 ? own + (rest * Math.abs(own)) / weight : own);
+  }
+  return out;
+}
+
+/**
+ * Chooses counts for lanes with a unit weight. Lanes without one keep their measured change.
+ * The search is over each lane's plausible counts; the lane with the lightest unit is solved
+ * from the remainder, so the work stays small even for a gum lane beside a crate of water.
+ */
+export function attribute(lanes: EpisodeLane[]): Attribution {
+  let total = 0;
+  let moved = 0;
+  for (let i = 0; i < lanes.length; i++) {
+    total = total + lanes[i].grams;
+    moved = moved + Math.abs(lanes[i].grams);
+  }
+  const counts: number[] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  let target = total;
+  let lightest = -1;
+  for (let i = 0; i < lanes.length; i++) {
+    counts.push(0);
+    const u = lanes[i].unitG;
+    if (u <= 0) {
+      target = target - lanes[i].grams;
+      lo.push(0);
+      hi.push(0);
+      continue;
+    }
+    const slack = leakBound(moved);
+    lo.push(Math.ceil((lanes[i].grams - slack) / u - 0.5));
+    hi.push(Math.floor((lanes[i].grams + slack) / u + 0.5));
+    if (lightest < 0 || u < lanes[lightest].unitG) {
+      lightest = i;
+    }
+  }
+  if (lightest < 0) {
+    return { counts: counts, grams: gramsOf(lanes, counts, total), confidence: 1 };
+  }
+  const best: number[] = [];
+  for (let i = 0; i < lanes.length; i++) {
+    best.push(0);
+  }
+  const state = { cost: -1, residual: 0 };
+  search(lanes, lo, hi, lightest, 0, target, counts, best, state);
+  const unit = lanes[lightest].unitG;
+  return { counts: best, grams: gramsOf(lanes, best, total), confidence: Math.max(0, 1 - (2 * Math.abs(state.residual)) / unit) };
+}
