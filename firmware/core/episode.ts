@@ -11,6 +11,8 @@
 const LEAK_SHARE = 0.07;
 /** And this much on top: plate noise and settling. */
 const LEAK_FLOOR_G = 6;
+/** Occam: each lane given items costs this, plus a fifth of its unit, so that ties go to fewer movers. */
+const PER_MOVER_G = 10;
 /** A lane's candidate counts are searched this far either side of its leak bounds. */
 const MAX_CANDIDATES = 40;
 
@@ -46,9 +48,12 @@ function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: numb
     for (let k = 0; k < lanes.length; k++) {
       if (lanes[k].unitG > 0) {
         leak = leak + Math.abs(lanes[k].grams - counts[k] * lanes[k].unitG);
+        if (counts[k] !== 0) {
+          leak = leak + PER_MOVER_G + 0.2 * lanes[k].unitG;
+        }
       }
     }
-    // The sum must be explained first; among equal fits, the least leakage wins.
+    // The sum must be explained first; among equal fits, the least leakage and the fewest movers win.
     const cost = Math.abs(residual) * 4 + leak;
     if (state.cost < 0 || cost < state.cost) {
       state.cost = cost;

@@ -77,9 +77,12 @@ export class LaneDetector {
     return result;
   }
 
-  /** The lane's stable level in grams, or NaN before it first settled. */
+  /** The lane's level now, from its newest blocks, or NaN before it first settled. */
   levelG(): number {
-    return this.state === INIT ? NaN : this.baseline;
+    if (this.state === INIT) {
+      return NaN;
+    }
+    return this.baseline + this.windowMean(Math.min(this.filled, SETTLE_BLOCKS));
   }
 
   /** Whether the lane has a hand on it (or something else moving). */
