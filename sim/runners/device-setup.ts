@@ -1,5 +1,6 @@
 import { encodeCalibration, encodeLanes } from "../../firmware/core/shelf-config.ts";
 import type { DetectedEvent } from "../score.ts";
+import type { ConstantOptions } from "../../tools/build/board-file.ts";
 import type { Trace } from "../trace/trace-types.ts";
 
 /**
@@ -14,10 +15,16 @@ export function storeSeed(trace: Trace): Map<string, string> {
   return store;
 }
 
-/** How many cells or gate lanes the replay board needs beyond the real board's. */
-export function replayShape(trace: Trace, boardCells: number, boardGateLanes: number): { cells?: number; gateLanes?: number } {
-  if (trace.kind === "shelf") return trace.channels.length > boardCells ? { cells: trace.channels.length } : {};
-  return trace.lanes.length > boardGateLanes ? { gateLanes: trace.lanes.length } : {};
+/**
+ * What the replay board needs beyond the real board: more cells or gate lanes, and for a shelf
+ * the cells' rate of the trace (a 10 SPS trace on a board wired for 80 SPS would come in
+ * batches of eight 100 ms samples).
+ */
+export function replayShape(trace: Trace, boardCells: number, boardGateLanes: number, boardRateSps: number): ConstantOptions {
+  if (trace.kind === "gate") return trace.lanes.length > boardGateLanes ? { gateLanes: trace.lanes.length } : {};
+  const shape: ConstantOptions = trace.channels.length > boardCells ? { cells: trace.channels.length } : {};
+  if (trace.rateHz !== boardRateSps) shape.rateSps = trace.rateHz;
+  return shape;
 }
 
 /** Splits what the firmware printed into published events and log lines ("@TOPIC PAYLOAD" vs the rest). */

@@ -30,7 +30,7 @@ function sourceBundle(constants: BoardConstants, app: "shelf" | "gate", tag: str
 export async function runOnEspruino(trace: Trace, runner: "source" | "espruino", boardId: string): Promise<RunResult> {
   const boardFile = loadBoard(boardId);
   if (boardFile.platform !== "espruino") throw new Error(`the ${runner} runner needs an Espruino board; ${boardId} is ${boardFile.platform}`);
-  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length);
+  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
   const constants = boardConstants(boardFile, shape);
   const app = trace.kind;
   let code: string;
@@ -40,7 +40,7 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
     filename = bundleFileName(boardFile, app);
     code = built.files[filename];
   } else {
-    const tag = `${boardId}-${app}${shape.cells ? `-c${shape.cells}` : ""}${shape.gateLanes ? `-g${shape.gateLanes}` : ""}-source`;
+    const tag = `${boardId}-${app}${shape.cells ? `-c${shape.cells}` : ""}${shape.gateLanes ? `-g${shape.gateLanes}` : ""}${shape.rateSps ? `-r${shape.rateSps}` : ""}-source`;
     code = await sourceBundle(constants, app, tag);
     filename = `${tag}.js`;
   }

@@ -37,7 +37,7 @@ export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boar
   if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
     throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);
   }
-  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length);
+  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
   const constants = boardConstants(boardFile, shape);
   const built = await cachedBuild(boardId, trace.kind, shape);
   const files = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));

@@ -126,19 +126,18 @@ export interface ConstantOptions {
   /** A replay may need more cells or gate lanes than the board has; extra ones get virtual pins. */
   cells?: number;
   gateLanes?: number;
+  /** A replay runs the cells at the rate the trace was recorded at (its HX711s' RATE pin). */
+  rateSps?: number;
 }
 
 const VIRTUAL_PIN_BASE = 100;
 
 /** The board as the constants the bundle carries. */
 export function boardConstants(board: BoardFile, opts: ConstantOptions = {}): BoardConstants {
-  const cells: CellPins[] = board.shelf.cells.map((c) => ({
-    dout: c.dout,
-    sck: c.sck,
-    gainPulses: GAIN_PULSES[c.gain],
-    rateSps: c.rate_sps,
-    batch: Math.max(1, Math.round(c.rate_sps / 10)),
-  }));
+  const cells: CellPins[] = board.shelf.cells.map((c) => {
+    const rate = opts.rateSps ?? c.rate_sps;
+    return { dout: c.dout, sck: c.sck, gainPulses: GAIN_PULSES[c.gain], rateSps: rate, batch: Math.max(1, Math.round(rate / 10)) };
+  });
   for (let i = cells.length; i < (opts.cells ?? 0); i++) {
     cells.push({ ...cells[i % board.shelf.cells.length], dout: VIRTUAL_PIN_BASE + 2 * i, sck: VIRTUAL_PIN_BASE + 2 * i + 1 });
   }
