@@ -23,6 +23,8 @@ export interface Score {
   misses: TruthEvent[];
   phantoms: DetectedEvent[];
   wrongCounts: { truth: TruthEvent; detected: DetectedEvent }[];
+  /** Every match, truth with the event it matched. */
+  pairs: { truth: TruthEvent; detected: DetectedEvent }[];
 }
 
 /** The match windows of trace-format.md, in ms around [t_start, t_end]. */
@@ -68,5 +70,6 @@ export function scoreEvents(kind: "shelf" | "gate", detected: DetectedEvent[], t
     misses: tru.filter((_, j) => !used[j]).map(({ t }) => t),
     phantoms,
     wrongCounts: counted.filter((p) => p.detected.count !== p.truth.count),
+    pairs,
   };
 }
