@@ -45,6 +45,12 @@ export class TimerQueue {
     return top;
   }
 
+  /** Forgets every timer (the interpreter was reset). */
+  clear(): void {
+    for (const t of this.heap) t.cancelled = true;
+    this.heap = [];
+  }
+
   get size(): number {
     return this.heap.filter((t) => !t.cancelled).length;
   }

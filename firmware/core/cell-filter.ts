@@ -56,7 +56,7 @@ export class CellFilter {
       return this.faulted(FAULT_SATURATION);
     }
     if (raw === this.lastRaw) {
-      this.sameRaw = this.sameRaw + 1;
+      this.sameRaw++;
       if (this.sameRaw >= STUCK_SAMPLES) {
         return this.faulted(FAULT_STUCK);
       }
@@ -67,7 +67,7 @@ export class CellFilter {
     this.fault = FAULT_NONE;
     const g2 = this.cal.grams(this.cell, raw);
     if (this.primed < 2) {
-      this.primed = this.primed + 1;
+      this.primed++;
       this.g0 = this.g1;
       this.g1 = g2;
       this.grams = g2;
@@ -77,7 +77,7 @@ export class CellFilter {
     const a = this.g0;
     const b = this.g1;
     if (Math.abs(b - a) > GLITCH_G && Math.abs(b - g2) > GLITCH_G && Math.abs(a - g2) < GLITCH_G / 2) {
-      this.counts[FAULT_GLITCH] = this.counts[FAULT_GLITCH] + 1;
+      this.counts[FAULT_GLITCH]++;
       this.g1 = (a + g2) / 2;
     }
     this.grams = median3(this.g0, this.g1, g2);
@@ -89,7 +89,7 @@ export class CellFilter {
 
   private faulted(kind: number): boolean {
     if (this.fault !== kind) {
-      this.counts[kind] = this.counts[kind] + 1;
+      this.counts[kind]++;
     }
     this.fault = kind;
     this.primed = 0;

@@ -71,7 +71,7 @@ export class LaneDetector {
     const d = grams - this.baseline;
     const step = grams - this.last;
     this.last = grams;
-    this.n = this.n + 1;
+    this.n++;
     this.sum = this.sum + d;
     this.sumDiffSq = this.sumDiffSq + step * step;
     return result;
@@ -112,7 +112,7 @@ export class LaneDetector {
     this.head = this.head + 1 === WINDOW ? 0 : this.head + 1;
     this.means[this.head] = mean;
     if (this.filled < WINDOW) {
-      this.filled = this.filled + 1;
+      this.filled++;
     }
     // A block's mean wanders by the noise of the mean, plus a floor for what the plate itself does.
     const band = 1.2 + 3 * Math.sqrt(this.noiseVar / samples);

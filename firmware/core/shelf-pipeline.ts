@@ -193,7 +193,7 @@ export class ShelfPipeline {
       lane.inEpisode = false;
       const verdict = laneVerdict(a.grams[k], lane.config.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
       if (verdict !== undefined) {
-        this.seq = this.seq + 1;
+        this.seq++;
         onEvent({
           type: a.grams[k] < 0 ? "pick" : "put",
           lane: lane.config.id,

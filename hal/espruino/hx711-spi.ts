@@ -58,7 +58,7 @@ export class EspruinoHx711 implements LoadCell {
       return;
     }
     this.batch[this.filled] = this.read();
-    this.filled = this.filled + 1;
+    this.filled++;
     if (this.filled === this.pins.batch) {
       this.filled = 0;
       // The port's flat buffer stands in for the array: the firmware only indexes it.

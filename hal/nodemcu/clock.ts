@@ -19,7 +19,7 @@ export class NodeMcuClock implements Clock {
       return rawUs / 1000;
     }
     if (rawUs < this.lastRawUs && this.lastRawUs - rawUs > WRAP_US / 2) {
-      this.wraps = this.wraps + 1;
+      this.wraps++;
     }
     this.lastRawUs = rawUs;
     return (this.wraps * WRAP_US + rawUs) / 1000;

@@ -68,7 +68,7 @@ export class NodeMcuHx711Polled implements LoadCell {
       }
       hx711.init(pins.sck, pins.dout);
       this.batch[this.filled] = hx711.read(mode);
-      this.filled = this.filled + 1;
+      this.filled++;
       if (this.filled === pins.batch) {
         this.filled = 0;
         onBatch(this.batch, pins.batch, this.clock.unwrapMs(whenUs));

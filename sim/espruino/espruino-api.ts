@@ -10,6 +10,8 @@ export interface EspruinoEnv {
   nowUs: () => number;
   storage: Map<string, string>;
   print: (line: string) => void;
+  /** load(): the board resets and runs .bootcde once the current code has finished. */
+  load: () => void;
 }
 
 /**
@@ -77,9 +79,18 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     read(name: string): string | undefined {
       return storage.get(name);
     },
-    write(name: string, data: string): boolean {
+    /** With offset and size, as Espruino: the first write creates the file at `size` bytes, later ones fill it in. */
+    write(name: string, data: string, offset?: number, size?: number): boolean {
       if (typeof name !== "string" || name.length === 0 || name.length > STORAGE_NAME_MAX) throw new Error(`Storage: name ${JSON.stringify(name)} must be 1 to ${STORAGE_NAME_MAX} characters`);
-      storage.set(name, String(data));
+      const text = String(data);
+      if (offset === undefined) {
+        storage.set(name, text);
+        return true;
+      }
+      const current = size !== undefined ? "\xff".repeat(size) : storage.get(name);
+      if (current === undefined) throw new Error(`Storage: ${name} must be created with a size before writing at an offset`);
+      if (offset + text.length > current.length) throw new Error("Too much data for file size");
+      storage.set(name, current.slice(0, offset) + text + current.slice(offset + text.length));
       return true;
     },
     erase(name: string): void {
@@ -123,6 +134,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
         return s / a.length;
       },
     },
+    load: () => env.load(),
     require: (name: string) => {
       if (name === "Storage") return Storage;
       throw new Error(`Module ${name} not found`);

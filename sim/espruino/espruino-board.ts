@@ -29,6 +29,7 @@ export class EspruinoBoard {
   readonly pins: PinBus;
   private now = 0;
   private readonly devices: ExternalDevice[] = [];
+  private loadRequested = false;
   readonly errors: string[] = [];
 
   constructor(private readonly opts: EspruinoBoardOptions) {
@@ -43,16 +44,37 @@ export class EspruinoBoard {
     this.devices.push(d);
   }
 
-  /** Runs the code at t = 0, as Espruino does when it loads saved code. */
+  /**
+   * Runs the code at t = 0, as Espruino runs uploaded code. If it calls load(), the board then
+   * resets, as Espruino does: timers and watches go, and .bootcde runs from Storage in a fresh
+   * interpreter (the devices stay wired).
+   */
   boot(): void {
-    const globals = espruinoGlobals({ timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine });
+    this.run(this.opts.code, this.opts.filename);
+    for (let resets = 0; this.loadRequested && resets < 3; resets++) {
+      this.loadRequested = false;
+      this.timers.clear();
+      this.pins.clearWatch();
+      const bootCode = this.opts.storage.get(".bootcde");
+      if (bootCode === undefined) {
+        this.errors.push("load(): there is no .bootcde in Storage");
+        return;
+      }
+      this.run(bootCode, ".bootcde");
+    }
+  }
+
+  private run(code: string, filename: string): void {
+    const globals = espruinoGlobals({
+      timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
+      load: () => (this.loadRequested = true),
+    });
     this.guard(() => {
       if (this.opts.mode === "vm") {
-        const ctx = vm.createContext({ ...globals });
-        vm.runInContext(this.opts.code, ctx, { filename: this.opts.filename });
+        vm.runInContext(code, vm.createContext({ ...globals }), { filename });
       } else {
         const names = Object.keys(globals);
-        new Function(...names, this.opts.code)(...names.map((n) => globals[n]));
+        new Function(...names, code)(...names.map((n) => globals[n]));
       }
     });
     this.pins.drain((fn) => this.guard(fn));

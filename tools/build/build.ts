@@ -53,7 +53,7 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   if (problems.length) throw new DialectError(problems);
   const files: Record<string, string> = {};
   if (board.platform === "espruino") {
-    files[bundleFileName(board, app)] = await espruinoBundle(entry);
+    files[bundleFileName(board, app)] = await espruinoBundle(entry, app);
   } else {
     files["init.lua"] = initLua(board, app);
     files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app));

@@ -1,9 +1,11 @@
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import ts from "typescript";
 import { REPO } from "../paths.ts";
+import type { AppName } from "./entry.ts";
 
 /** Modules Espruino 2v29 builds in on ESP32/ESP8266, which EspruinoTools must not try to fetch. */
 export const ESPRUINO_BUILTIN_MODULES = ["Storage", "net", "crypto", "Wifi", "http", "tls", "ESP8266", "ESP32", "Flash", "heatshrink"];
@@ -101,8 +103,39 @@ export async function espruinoToolsTransform(code: string): Promise<string> {
   }
 }
 
-export async function espruinoBundle(entry: string): Promise<string> {
+/** Storage chunks: each literal is a temporary string while its write runs, so they stay small. */
+const CHUNK_CHARS = 2048;
+
+/** A JS string literal in whichever quote needs less escaping. */
+function literal(text: string): string {
+  const q = (text.split("'").length <= text.split('"').length) ? "'" : '"';
+  return q + text.replace(/\\/g, "\\\\").replace(new RegExp(q, "g"), "\\" + q).replace(/\n/g, "\\n").replace(/\r/g, "\\r") + q;
+}
+
+/** Where Espruino keeps the code it runs at every boot, straight from flash. */
+export const BOOT_CODE = ".bootcde";
+
+/**
+ * The flashed file installs the app rather than being it, as EspruinoTools' save-on-send to
+ * flash does: it writes the app into Storage as .bootcde, chunk by chunk, then calls load(),
+ * which resets the interpreter and runs .bootcde from flash. Espruino copies into RAM the source
+ * of every function parsed from uploaded text, but runs functions parsed from flash in place: at
+ * 1,700 JsVars the shelf app only fits that way. The installer is top-level statements, not a
+ * function (whose own source would be copied). It rewrites the app only when the version marker
+ * differs, so flash is not worn at every boot and a power cut mid-write is repaired next time.
+ */
+export function flashInstaller(app: AppName, code: string): string {
+  const version = `${app}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`;
+  const lines = [`var S$=require("Storage");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
+  for (let at = 0; at < code.length; at += CHUNK_CHARS) {
+    lines.push(`S$.write("${BOOT_CODE}",${literal(code.slice(at, at + CHUNK_CHARS))},${at}${at === 0 ? `,${code.length}` : ""});`);
+  }
+  lines.push(`S$.write("aisle.v","${version}")}`, "load();");
+  return lines.join("\n") + "\n";
+}
+
+export async function espruinoBundle(entry: string, app?: AppName): Promise<string> {
   const minified = await esbuildBundle(entry, true);
   const shaped = await espruinoToolsTransform(minified);
-  return shaped.endsWith("\n") ? shaped : shaped + "\n";
+  return app === undefined ? (shaped.endsWith("\n") ? shaped : shaped + "\n") : flashInstaller(app, shaped.trim());
 }

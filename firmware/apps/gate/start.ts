@@ -27,7 +27,7 @@ export function startGate(hal: GateHal, board: BoardConstants): void {
   const topic = "aisle/" + board.deviceId + "/event";
   let seq = 0;
   const report = (laneId: string, p: Passage): void => {
-    seq = seq + 1;
+    seq++;
     hal.link.publish(topic, "{\"type\":" + jsonString(p.type) + ",\"lane\":" + jsonString(laneId) +
       ",\"t_ms\":" + formatInt(Math.round(p.tMs)) + ",\"seq\":" + formatInt(seq) + "}");
   };
