@@ -1,15 +1,9 @@
 /*
- * The shelf's calibration and lane records, as the device keeps them in its Store.
- * Tab-separated text: cheap to parse on both targets, readable in a file dump.
- *   cal:   "aisle-cal 1" then one line per cell:  cell<TAB>offset_counts<TAB>g_per_count
+ * The shelf's lane record, as the device keeps it in its Store (the calibration has a record of
+ * its own: firmware/core/calibration.ts). Tab-separated text, cheap to parse on both targets:
  *   lanes: "aisle-lanes 1" then one line per lane: id<TAB>unit_g<TAB>sku<TAB>cell,cell,...
  * unit_g is 0 and sku empty where unknown.
  */
-
-export interface CellCalibration {
-  offset: number;
-  gramsPerCount: number;
-}
 
 export interface LaneConfig {
   id: string;
@@ -18,17 +12,6 @@ export interface LaneConfig {
   sku: string;
 }
 
-/** The single-slope calibration of the first record version: grams = (counts − offset) × gramsPerCount. */
-export class LinearCalibration {
-  constructor(private readonly cells: CellCalibration[]) {}
-
-  grams(cell: number, counts: number): number {
-    const c = this.cells[cell];
-    return (counts - c.offset) * c.gramsPerCount;
-  }
-}
-
-export const CAL_HEADER = "aisle-cal 1";
 export const LANES_HEADER = "aisle-lanes 1";
 
 function recordLines(text: string | undefined, header: string): string[] | undefined {
@@ -46,37 +29,6 @@ function recordLines(text: string | undefined, header: string): string[] | undef
     }
   }
   return body;
-}
-
-export function encodeCalibration(cells: CellCalibration[]): string {
-  let out = CAL_HEADER + "\n";
-  for (let i = 0; i < cells.length; i++) {
-    out = out + i + "\t" + cells[i].offset + "\t" + cells[i].gramsPerCount + "\n";
-  }
-  return out;
-}
-
-/** Returns undefined for a missing or unreadable record: the caller decides what uncalibrated means. */
-export function decodeCalibration(text: string | undefined, cellCount: number): CellCalibration[] | undefined {
-  const lines = recordLines(text, CAL_HEADER);
-  if (lines === undefined) {
-    return undefined;
-  }
-  const cells: CellCalibration[] = [];
-  for (let i = 0; i < cellCount; i++) {
-    cells.push({ offset: 0, gramsPerCount: 0 });
-  }
-  for (let i = 0; i < lines.length; i++) {
-    const f = lines[i].split("\t");
-    const cell = Number(f[0]);
-    const offset = Number(f[1]);
-    const gpc = Number(f[2]);
-    if (f.length !== 3 || !isFinite(cell) || !isFinite(offset) || !isFinite(gpc) || cell < 0 || cell >= cellCount) {
-      return undefined;
-    }
-    cells[cell] = { offset: offset, gramsPerCount: gpc };
-  }
-  return cells;
 }
 
 export function encodeLanes(lanes: LaneConfig[]): string {

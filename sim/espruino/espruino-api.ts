@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { PinBus } from "./pin-bus.ts";
 import type { TimerQueue, VirtualTimer } from "../timer-queue.ts";
 
@@ -44,6 +45,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     if (t) t.cancelled = true;
     live.delete(id);
   };
+  const bytes = (x: unknown): Uint8Array => (typeof x === "string" ? Uint8Array.from(x, (c) => c.charCodeAt(0)) : new Uint8Array(x as ArrayLike<number>));
   const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
 
   class SPI {
@@ -122,7 +124,9 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     print: (...args: unknown[]) => env.print(text(args)),
     console: { log: (...args: unknown[]) => env.print(text(args)) },
     SPI,
+    atob: (b64: string) => Buffer.from(b64, "base64").toString("latin1"),
     E: {
+      toString: (x: unknown) => (typeof x === "string" ? x : Buffer.from(bytes(x)).toString("latin1")),
       sum: (a: ArrayLike<number>) => {
         let s = 0;
         for (let i = 0; i < a.length; i++) s += a[i];
@@ -137,6 +141,10 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     load: () => env.load(),
     require: (name: string) => {
       if (name === "Storage") return Storage;
+      if (name === "heatshrink") {
+        const hs = createRequire(import.meta.url)("espruino/libs/heatshrink.js") as { decompress(d: Uint8Array): Uint8Array };
+        return { decompress: (data: unknown) => hs.decompress(bytes(data)) };
+      }
       throw new Error(`Module ${name} not found`);
     },
   };

@@ -1,4 +1,5 @@
-import { encodeCalibration, encodeLanes } from "../../firmware/core/shelf-config.ts";
+import { encodeCalibrationRecord, linearCell } from "../../firmware/core/calibration.ts";
+import { encodeLanes } from "../../firmware/core/shelf-config.ts";
 import type { DetectedEvent } from "../score.ts";
 import type { ConstantOptions } from "../../tools/build/board-file.ts";
 import type { Trace } from "../trace/trace-types.ts";
@@ -10,7 +11,7 @@ import type { Trace } from "../trace/trace-types.ts";
 export function storeSeed(trace: Trace): Map<string, string> {
   const store = new Map<string, string>();
   if (trace.kind !== "shelf") return store;
-  store.set("cal", encodeCalibration(trace.channels.map((c) => ({ offset: c.offset, gramsPerCount: c.gramsPerCount }))));
+  store.set("cal.a", encodeCalibrationRecord({ seq: 1, cells: trace.channels.map((c) => linearCell(c.offset, c.gramsPerCount)) }));
   store.set("lanes", encodeLanes(trace.lanes.map((l) => ({ id: l.id, cells: l.channels, unitG: l.unitG ?? 0, sku: l.sku ?? "" }))));
   return store;
 }

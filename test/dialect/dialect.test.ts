@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { espruinoBundle } from "../../tools/build/espruino-bundle.ts";
+import { espruinoApp } from "../../tools/build/espruino-bundle.ts";
 import { luaBundle } from "../../tools/build/lua-bundle.ts";
 import { checkDialect, type DialectProblem } from "../../tools/dialect/check.ts";
 import { DIALECT_RULES } from "../../tools/dialect/rules.ts";
@@ -59,7 +59,7 @@ describe("the allowed features run the same on both targets", () => {
 
   beforeAll(async () => {
     const lines: string[] = [];
-    const board = new EspruinoBoard({ code: await espruinoBundle(entry), filename: "allowed.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
+    const board = new EspruinoBoard({ code: await espruinoApp(entry), filename: "allowed.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
     board.boot();
     expect(board.errors).toEqual([]);
     expected = lines;

@@ -5,7 +5,7 @@ import type { ConversionReady, PinLevel, Stimulus } from "../../sim/devices/stim
 import { EspruinoBoard } from "../../sim/espruino/espruino-board.ts";
 import { runLuaBoard, type LuaInterpreter } from "../../sim/nodemcu/lua-board.ts";
 import { feedDevice } from "../../sim/runners/feed.ts";
-import { espruinoBundle } from "../../tools/build/espruino-bundle.ts";
+import { espruinoApp } from "../../tools/build/espruino-bundle.ts";
 import { luaBundle } from "../../tools/build/lua-bundle.ts";
 import { PROBE_BOARD } from "./probe-board.ts";
 
@@ -27,7 +27,7 @@ const END_MS = 400;
 
 async function onEspruino(): Promise<string[]> {
   const lines: string[] = [];
-  const code = await espruinoBundle(resolve("test/ports/probe-espruino.ts"));
+  const code = await espruinoApp(resolve("test/ports/probe-espruino.ts"));
   const board = new EspruinoBoard({ code, filename: "probe.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
   const chips = PROBE_BOARD.cells.map((c) => {
     const chip = new Hx711Chip(c.dout, c.sck, (p, level) => board.pins.drive(p, level));

@@ -15,6 +15,8 @@ export interface Footprint {
   lua: string | null;
   /** The bytes that go to the device: the one JS file, or init.lua plus the Lua bundle. */
   bundle_bytes: number;
+  /** Espruino: the minified app the installer stores in flash (it travels compressed). */
+  app_bytes?: number;
   files: Record<string, number>;
   budget: BoardFile["budget"];
 }
@@ -52,15 +54,18 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   const problems = await checkDialect([entry], board.platform);
   if (problems.length) throw new DialectError(problems);
   const files: Record<string, string> = {};
+  let appBytes: number | undefined;
   if (board.platform === "espruino") {
-    files[bundleFileName(board, app)] = await espruinoBundle(entry, app);
+    const bundled = await espruinoBundle(entry, app);
+    files[bundleFileName(board, app)] = bundled.installer;
+    appBytes = bundled.appBytes;
   } else {
     files["init.lua"] = initLua(board, app);
     files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app));
   }
   const sizes = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]));
   const bundleBytes = Object.values(sizes).reduce((a, b) => a + b, 0);
-  const footprint: Footprint = { board: board.id, app, platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, files: sizes, budget: board.budget };
+  const footprint: Footprint = { board: board.id, app, platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, ...(appBytes !== undefined ? { app_bytes: appBytes } : {}), files: sizes, budget: board.budget };
   if (!opts.cells && !opts.gateLanes && !opts.rateSps && bundleBytes > board.budget.bundle_bytes) {
     throw new BudgetError(`${board.id}/${app}: the bundle is ${bundleBytes} bytes, over the board's budget of ${board.budget.bundle_bytes} (budget.bundle_bytes in the board file)`);
   }

@@ -106,36 +106,46 @@ export async function espruinoToolsTransform(code: string): Promise<string> {
 /** Storage chunks: each literal is a temporary string while its write runs, so they stay small. */
 const CHUNK_CHARS = 2048;
 
-/** A JS string literal in whichever quote needs less escaping. */
-function literal(text: string): string {
-  const q = (text.split("'").length <= text.split('"').length) ? "'" : '"';
-  return q + text.replace(/\\/g, "\\\\").replace(new RegExp(q, "g"), "\\" + q).replace(/\n/g, "\\n").replace(/\r/g, "\\r") + q;
-}
-
 /** Where Espruino keeps the code it runs at every boot, straight from flash. */
 export const BOOT_CODE = ".bootcde";
+
+/** heatshrink, as EspruinoTools ships it: the same compression Espruino decompresses natively. */
+function heatshrink(): { compress(data: Uint8Array): Uint8Array } {
+  return createRequire(import.meta.url)("espruino/libs/heatshrink.js");
+}
 
 /**
  * The flashed file installs the app rather than being it, as EspruinoTools' save-on-send to
  * flash does: it writes the app into Storage as .bootcde, chunk by chunk, then calls load(),
  * which resets the interpreter and runs .bootcde from flash. Espruino copies into RAM the source
  * of every function parsed from uploaded text, but runs functions parsed from flash in place: at
- * 1,700 JsVars the shelf app only fits that way. The installer is top-level statements, not a
- * function (whose own source would be copied). It rewrites the app only when the version marker
- * differs, so flash is not worn at every boot and a power cut mid-write is repaired next time.
+ * 1,700 JsVars the shelf app only fits that way.
+ *
+ * Each chunk travels heatshrink-compressed (Espruino's built-in module undoes it) and is
+ * stored plain. The installer is top-level statements, not a function (whose own source would
+ * be copied). It rewrites the app only when the version marker differs, so flash is not worn at
+ * every boot and a power cut mid-write is repaired next time.
  */
 export function flashInstaller(app: AppName, code: string): string {
   const version = `${app}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`;
-  const lines = [`var S$=require("Storage");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
+  const hs = heatshrink();
+  const lines = [`var S$=require("Storage"),H$=require("heatshrink");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
   for (let at = 0; at < code.length; at += CHUNK_CHARS) {
-    lines.push(`S$.write("${BOOT_CODE}",${literal(code.slice(at, at + CHUNK_CHARS))},${at}${at === 0 ? `,${code.length}` : ""});`);
+    const packed = Buffer.from(hs.compress(new Uint8Array(Buffer.from(code.slice(at, at + CHUNK_CHARS), "latin1")))).toString("base64");
+    lines.push(`S$.write("${BOOT_CODE}",E.toString(H$.decompress(atob("${packed}"))),${at}${at === 0 ? `,${code.length}` : ""});`);
   }
   lines.push(`S$.write("aisle.v","${version}")}`, "load();");
   return lines.join("\n") + "\n";
 }
 
-export async function espruinoBundle(entry: string, app?: AppName): Promise<string> {
-  const minified = await esbuildBundle(entry, true);
-  const shaped = await espruinoToolsTransform(minified);
-  return app === undefined ? (shaped.endsWith("\n") ? shaped : shaped + "\n") : flashInstaller(app, shaped.trim());
+/** The minified app, shaped by EspruinoTools, as it runs (tests and fixtures load it directly). */
+export async function espruinoApp(entry: string): Promise<string> {
+  const shaped = (await espruinoToolsTransform(await esbuildBundle(entry, true))).trim();
+  return shaped + "\n";
+}
+
+/** What `aisle build` writes for an Espruino board: the installer, and the size of the app it stores. */
+export async function espruinoBundle(entry: string, app: AppName): Promise<{ installer: string; appBytes: number }> {
+  const code = (await espruinoApp(entry)).trim();
+  return { installer: flashInstaller(app, code), appBytes: code.length };
 }

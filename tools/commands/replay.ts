@@ -60,7 +60,7 @@ export async function replayCommand(traces: string[], args: ReplayArgs): Promise
     process.stdout.write(replayJson(entries) + "\n");
   } else {
     process.stdout.write(table(entries) + "\n");
-    if (runners.length > 1) process.stdout.write(parity ? "parity: every runner published the same events\n" : "parity: FAILED, the runners disagree\n");
+    if (runners.length > 1 && entries.length > 0) process.stdout.write(parity ? "parity: every runner published the same events\n" : "parity: FAILED, the runners disagree\n");
   }
   if (runners.length > 1 && !parity) return 1;
   return failed ? 1 : 0;

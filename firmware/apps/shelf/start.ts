@@ -2,8 +2,10 @@ import type { BoardConstants } from "../../../hal/board";
 import type { ShelfHal } from "../../../hal/hal";
 import type { LoadCell } from "../../../hal/load-cell";
 import { healthEventJson } from "../../core/health-event";
-import { decodeCalibration, decodeLanes, defaultLanes, LinearCalibration } from "../../core/shelf-config";
-import type { CellCalibration } from "../../core/shelf-config";
+import { linearCell, PiecewiseCalibration } from "../../core/calibration";
+import type { CellCal } from "../../core/calibration";
+import { loadCalibration } from "../../core/calibration-store";
+import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { shelfEventJson } from "../../core/shelf-event";
 import type { ShelfEvent } from "../../core/shelf-event";
 import { ShelfPipeline } from "../../core/shelf-pipeline";
@@ -12,10 +14,10 @@ import type { HealthEvent } from "../../core/shelf-pipeline";
 /** How often the watchdog looks for cells that stopped converting. */
 const WATCHDOG_MS = 500;
 
-function uncalibrated(cellCount: number): CellCalibration[] {
-  const cal: CellCalibration[] = [];
+function uncalibrated(cellCount: number): CellCal[] {
+  const cal: CellCal[] = [];
   for (let i = 0; i < cellCount; i++) {
-    cal.push({ offset: 0, gramsPerCount: 1 });
+    cal.push(linearCell(0, 1));
   }
   return cal;
 }
@@ -28,10 +30,13 @@ function feedPipeline(cell: LoadCell, index: number, pipeline: ShelfPipeline, pu
 /** Boots the shelf controller: calibration and lanes from the Store, batches from every cell, events and health to the link. */
 export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   const cellCount = hal.cells.length;
-  let cal = decodeCalibration(hal.store.read("cal"), cellCount);
-  if (cal === undefined) {
+  const record = loadCalibration(hal.store, cellCount);
+  let cal: CellCal[];
+  if (record === undefined) {
     hal.log.error("no calibration record: publishing raw counts as grams until calibrated");
     cal = uncalibrated(cellCount);
+  } else {
+    cal = record.cells;
   }
   let lanes = decodeLanes(hal.store.read("lanes"), cellCount);
   if (lanes === undefined) {
@@ -41,7 +46,7 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   for (let i = 0; i < cellCount; i++) {
     periods.push(1000 / board.cells[i].rateSps);
   }
-  const pipeline = new ShelfPipeline(new LinearCalibration(cal), cellCount, lanes, periods);
+  const pipeline = new ShelfPipeline(new PiecewiseCalibration(cal), cellCount, lanes, periods);
   const prefix = "aisle/" + board.deviceId;
   const publish = (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e));
   const health = (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h));
