@@ -32,8 +32,11 @@ function file.list()
   return out
 end
 
--- dofile reads from the flash file system, as on the device.
+-- dofile reads from the flash file system, as on the device; the app's bundle is already
+-- compiled (its functions stand in for the ones LFS would hold in flash).
 function dofile(name)
+  local pre = vb.preloaded and vb.preloaded[name]
+  if pre then return pre() end
   local chunk, err = (loadstring or load)(vb.fs[name] or error("cannot open " .. name), "@" .. name)
   if not chunk then error(err) end
   return chunk()

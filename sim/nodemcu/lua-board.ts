@@ -10,7 +10,10 @@ const VBOARD = join(dirname(fileURLToPath(import.meta.url)), "vboard.lua");
 
 export interface LuaBoardResult {
   lines: string[];
+  /** Heap the app holds after boot with its code in flash (LFS). */
   heapAfterBootBytes: number | undefined;
+  /** Heap the app's compiled functions take when loaded into RAM instead. */
+  codeBytes: number | undefined;
   panic: string | undefined;
   exitCode: number | null;
   stderr: string;
@@ -25,6 +28,7 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   const child = spawn(interpreter, [VBOARD], { stdio: ["pipe", "pipe", "pipe"] });
   const lines: string[] = [];
   let heap: number | undefined;
+  let code: number | undefined;
   let panic: string | undefined;
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -36,6 +40,7 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
   rl.on("line", (line) => {
     if (line.startsWith("~heap ")) heap = Number(line.slice(6));
+    else if (line.startsWith("~code ")) code = Number(line.slice(6));
     else if (line.startsWith("~panic ")) panic = line.slice(7);
     else if (line !== "~end") lines.push(line);
   });
@@ -55,5 +60,5 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   }
   stdin.end(chunk);
   const exitCode = await exited;
-  return { lines, heapAfterBootBytes: heap, panic, exitCode, stderr };
+  return { lines, heapAfterBootBytes: heap, codeBytes: code, panic, exitCode, stderr };
 }

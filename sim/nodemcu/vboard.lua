@@ -5,7 +5,7 @@
 --   F name hex            a file in the flash file system
 --   H cell dout sck       an HX711 wired to those pins
 --   L pin level           an input's level before boot
---   B init                boot: run that file from the file system
+--   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
 --   E t_us                run to t_us, report and exit
@@ -82,7 +82,16 @@ for line in io.lines() do
     vb.mcu = mcu
     vb.heap_bytes = tonumber(heap)
   elseif op == "B" then
-    local init = line:match("^B (%S+)$")
+    -- Boot. ~code is what the app's compiled functions take when they are loaded into RAM;
+    -- ~heap is what the app holds once booted with its code in flash, as NodeMCU's LFS keeps it
+    -- (prototypes and constant strings in flash; tables, closures and new strings in RAM).
+    local init, app = line:match("^B (%S+) (%S+)$")
+    collectgarbage("collect")
+    local before_code = collectgarbage("count") * 1024
+    local code = (loadstring or load)(vb.fs[app] or error("no " .. app), "@" .. app)
+    collectgarbage("collect")
+    io.write(string.format("~code %d\n", math.floor(collectgarbage("count") * 1024 - before_code)))
+    vb.preloaded = { [app] = code }
     collectgarbage("collect")
     baseline_bytes = collectgarbage("count") * 1024
     vb.baseline_bytes = baseline_bytes

@@ -22,7 +22,7 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
   } else {
     for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
   }
-  yield "B init.lua";
+  yield `B init.lua ${Object.keys(files).find((n) => n !== "init.lua")}`;
   if (trace.kind === "shelf") {
     for (const s of shelfStimuli(trace)) yield `C ${s.tUs} ${s.cell} ${s.counts}`;
   } else {
@@ -46,5 +46,5 @@ export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boar
   if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
   if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
   const { events, payloads, log } = parseConsole(out.lines, errors);
-  return { runner, board: boardId, events, payloads, log, errors, heapAfterBootBytes: out.heapAfterBootBytes };
+  return { runner, board: boardId, events, payloads, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes };
 }

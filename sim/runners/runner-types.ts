@@ -20,5 +20,7 @@ export interface RunResult {
   log: string[];
   /** Uncaught exceptions or panics: the firmware failed on this trace. */
   errors: string[];
+  /** NodeMCU: heap the app holds after boot with its code in flash (LFS), and what its code takes in RAM. */
   heapAfterBootBytes?: number;
+  codeBytes?: number;
 }

@@ -45,7 +45,7 @@ async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: numb
   const lua = luaBundle(resolve(entry), interpreter === "lua5.1" ? "5.1" : "5.3", "probe.lua");
   const cmds = [`M esp8266 44000`, `F probe.lua ${Buffer.from(lua).toString("hex")}`];
   PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck}`));
-  cmds.push("L 6 0", "B probe.lua");
+  cmds.push("L 6 0", "B probe.lua probe.lua");
   for (const s of STIMULI) {
     if (s.kind === "conversion" && s.cell < cells) cmds.push(`C ${s.tUs} ${s.cell} ${s.counts}`);
     if (s.kind === "pin") cmds.push(`P ${s.tUs} ${s.pin} ${s.level}`);
