@@ -13,6 +13,7 @@ export interface ReplayEntry {
   samples: number;
   events: DetectedEvent[];
   payloads: string[];
+  health: Record<string, unknown>[];
   truth: TruthEvent[] | undefined;
   score: Score | undefined;
   wallMs: number;
@@ -50,7 +51,7 @@ export async function replayTrace(path: string, opts: ReplayOptions, pickBoard: 
     const result = await runTrace(trace, runner, board);
     const wallMs = performance.now() - t0;
     entries.push({
-      trace: path, runner, board, samples: trace.sampleCount, events: result.events, payloads: result.payloads,
+      trace: path, runner, board, samples: trace.sampleCount, events: result.events, payloads: result.payloads, health: result.health,
       truth, score: truth ? scoreEvents(trace.kind, result.events, truth) : undefined, wallMs, firmwareErrors: result.errors,
     });
   }

@@ -77,6 +77,15 @@ for (const rate of [80, 10]) {
       expect(parity).toBe(true);
     });
 
+    it("reports every kind of HX711 fault as health events, the same on every runner, and never as a pick", () => {
+      const faults = [...byRunner.values()].map((entries) => entries.find((e) => e.trace.endsWith("s-faults.trace.csv"))!.health);
+      for (const h of faults) expect(h).toEqual(faults[0]);
+      const kinds = new Set(faults[0].map((h) => h.fault));
+      for (const kind of ["saturation", "stuck", "glitch", "not_ready"]) expect(kinds, kind).toContain(kind);
+      expect(faults[0].filter((h) => h.fault === "saturation" && h.active === true).length).toBeGreaterThan(0);
+      expect(faults[0].filter((h) => h.fault === "saturation" && h.active === false).length).toBeGreaterThan(0);
+    });
+
     it("meets the targets: F1 ≥ 0.99, counts ≥ 0.99, grams error ≤ 3 g, median latency ≤ 1 s, no event from touches, leans or faults", () => {
       const f = pooled(byRunner.get("source")!);
       console.log(`${rate} SPS, ${f.events} events: F1 ${f.f1.toFixed(4)}, count accuracy ${f.countAccuracy.toFixed(4)}, grams MAE ${f.gramsMae.toFixed(2)} g, median latency ${f.medianLatencyMs} ms, phantoms in touch/lean/faults ${f.phantomsWhereNoneBelong}`);

@@ -4,7 +4,8 @@
  *
  * Faults (each counted; the app publishes them as health events):
  * - saturation: the converter's limits, 0x7FFFFF or 0x800000 (HX711 datasheet, "Output data format");
- * - stuck: the same raw value STUCK_SAMPLES times running, which a live 24-bit converter never gives;
+ * - stuck: the same raw value for a second, which a live 24-bit converter (noise of hundreds of
+ *   counts) never gives, and even a recording rounded to whole grams gives by chance too rarely;
  * - glitch: one sample far from both neighbours while they agree: a physically impossible jump.
  * A faulted sample is not used: the filter holds its last good value and reports the fault.
  */
@@ -23,7 +24,6 @@ export const FAULT_NAMES: string[] = ["none", "saturation", "stuck", "glitch", "
 
 const MAX_COUNT = 8388607;
 const MIN_COUNT = -8388608;
-const STUCK_SAMPLES = 24;
 /** A single sample this far from both neighbours, which agree, is a glitch. */
 const GLITCH_G = 250;
 
@@ -48,7 +48,8 @@ export class CellFilter {
   /** Whether `grams` has held a good value since boot (a lane waits for all its cells). */
   ready = false;
 
-  constructor(private readonly cal: Calibration, private readonly cell: number) {}
+  /** stuckSamples: a second's worth of conversions at the cell's rate. */
+  constructor(private readonly cal: Calibration, private readonly cell: number, private readonly stuckSamples: number) {}
 
   /** Feeds one raw conversion; returns true when `grams` holds a new good value. */
   push(raw: number): boolean {
@@ -57,7 +58,7 @@ export class CellFilter {
     }
     if (raw === this.lastRaw) {
       this.sameRaw++;
-      if (this.sameRaw >= STUCK_SAMPLES) {
+      if (this.sameRaw >= this.stuckSamples) {
         return this.faulted(FAULT_STUCK);
       }
     } else {

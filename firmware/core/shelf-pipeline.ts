@@ -7,8 +7,9 @@ import type { ShelfEvent } from "./shelf-event";
 
 /** An episode still open after this long is resolved for the lanes that have settled. */
 const MAX_EPISODE_MS = 20000;
-/** No conversion for this long is a not-ready fault. */
-const NOT_READY_MS = 1500;
+/** A cell that misses this many of its batches (and at least NOT_READY_MIN_MS) is not ready. */
+const NOT_READY_BATCHES = 3;
+const NOT_READY_MIN_MS = 500;
 
 export interface HealthEvent {
   cell: number;
@@ -40,6 +41,7 @@ interface LaneState {
 export class ShelfPipeline {
   private readonly filters: CellFilter[] = [];
   private readonly lastBatchMs: number[] = [];
+  private readonly batchGapMs: number[] = [];
   private readonly reported: number[] = [];
   private readonly glitches: number[] = [];
   private readonly lanes: LaneState[] = [];
@@ -49,8 +51,9 @@ export class ShelfPipeline {
 
   constructor(cal: Calibration, cellCount: number, lanes: LaneConfig[], private readonly nominalPeriodMs: number[]) {
     for (let c = 0; c < cellCount; c++) {
-      this.filters.push(new CellFilter(cal, c));
+      this.filters.push(new CellFilter(cal, c, Math.ceil(1000 / nominalPeriodMs[c])));
       this.lastBatchMs.push(-1);
+      this.batchGapMs.push(0);
       this.reported.push(FAULT_NONE);
       this.glitches.push(0);
       this.leadOf.push(-1);
@@ -66,7 +69,11 @@ export class ShelfPipeline {
   pushBatch(cell: number, counts: number[], n: number, tLastMs: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
     const prev = this.lastBatchMs[cell];
     const gap = prev < 0 ? 0 : tLastMs - prev;
-    const periodMs = prev < 0 || gap > NOT_READY_MS ? this.nominalPeriodMs[cell] : gap / n;
+    const late = gap > this.staleAfterMs(cell, n);
+    const periodMs = prev < 0 || late ? this.nominalPeriodMs[cell] : gap / n;
+    if (prev >= 0 && !late) {
+      this.batchGapMs[cell] = gap;
+    }
     this.lastBatchMs[cell] = tLastMs;
     const filter = this.filters[cell];
     const laneIndex = this.leadOf[cell];
@@ -80,10 +87,15 @@ export class ShelfPipeline {
     }
   }
 
-  /** The watchdog: a cell that has sent nothing for NOT_READY_MS is not ready. */
+  private staleAfterMs(cell: number, n: number): number {
+    const gap = this.batchGapMs[cell] > 0 ? this.batchGapMs[cell] : n * this.nominalPeriodMs[cell];
+    return Math.max(NOT_READY_MIN_MS, NOT_READY_BATCHES * gap);
+  }
+
+  /** The watchdog: a cell that has missed several of its batches is not ready. */
   checkStale(nowMs: number, onHealth: (h: HealthEvent) => void): void {
     for (let c = 0; c < this.filters.length; c++) {
-      if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > NOT_READY_MS && this.filters[c].fault === FAULT_NONE) {
+      if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > this.staleAfterMs(c, 1) && this.filters[c].fault === FAULT_NONE) {
         this.filters[c].fault = FAULT_NOT_READY;
         this.filters[c].counts[FAULT_NOT_READY] = this.filters[c].counts[FAULT_NOT_READY] + 1;
         this.reportFaults(c, nowMs, onHealth);

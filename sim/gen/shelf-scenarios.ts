@@ -28,7 +28,7 @@ class Plan {
   readonly faults: Fault[] = [];
   private freeAt: number[];
 
-  constructor(readonly rnd: Random, readonly lanes: Lane[], readonly endMs: number) {
+  constructor(readonly rnd: Random, readonly lanes: Lane[], readonly endMs: number, readonly rateHz: number) {
     this.freeAt = lanes.map(() => 2000);
   }
 
@@ -156,7 +156,8 @@ export const SCENARIOS: Record<string, Builder> = {
         const kind = kinds[k++ % kinds.length];
         const lane = pickLane(p);
         const plate = p.lanes[lane].plates[0];
-        const len = kind === "glitch" ? 1 : p.rnd.between(300, 1500);
+        // A glitch is one sample; a stuck converter must outlast the firmware's one second.
+        const len = kind === "glitch" ? 1000 / p.rateHz - 1 : kind === "disconnect" ? p.rnd.between(800, 2000) : kind === "stuck" ? p.rnd.between(1500, 2500) : p.rnd.between(300, 1500);
         p.faults.push({ plate, kind, tStartMs: at, tEndMs: at + len });
         p.reserve(lane, at + len);
         t = at + len + 300;
@@ -175,7 +176,7 @@ export function buildScene(name: string, opts: ScenarioOptions): ShelfScene {
   const lanes = makeLanes(rnd, b.widths, b.skus);
   const initial = lanes.map((l) => l.stock);
   const durationS = opts.durationS ?? b.defaultS;
-  const plan = new Plan(rnd, lanes, durationS * 1000);
+  const plan = new Plan(rnd, lanes, durationS * 1000, opts.rateHz);
   b.plan(plan);
   lanes.forEach((l, i) => (l.stock = initial[i]));
   const scene: ShelfScene = { plates, lanes, interactions: plan.interactions.filter((i) => i.tEndMs < durationS * 1000 - 3000), faults: plan.faults, durationS, rateHz: opts.rateHz, creepShare: 0, creepTauS: 60, name, seed: opts.seed };

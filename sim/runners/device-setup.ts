@@ -29,8 +29,9 @@ export function replayShape(trace: Trace, boardCells: number, boardGateLanes: nu
 }
 
 /** Splits what the firmware printed into published events and log lines ("@TOPIC PAYLOAD" vs the rest). */
-export function parseConsole(lines: string[], errors: string[]): { events: DetectedEvent[]; payloads: string[]; log: string[] } {
+export function parseConsole(lines: string[], errors: string[]): { events: DetectedEvent[]; payloads: string[]; health: Record<string, unknown>[]; log: string[] } {
   const events: DetectedEvent[] = [];
+  const health: Record<string, unknown>[] = [];
   const payloads: string[] = [];
   const log: string[] = [];
   for (const line of lines) {
@@ -41,13 +42,17 @@ export function parseConsole(lines: string[], errors: string[]): { events: Detec
     const space = line.indexOf(" ");
     const topic = line.slice(1, space);
     const payload = line.slice(space + 1);
-    if (!topic.endsWith("/event")) continue;
     try {
+      if (topic.endsWith("/health")) {
+        health.push(JSON.parse(payload) as Record<string, unknown>);
+        continue;
+      }
+      if (!topic.endsWith("/event")) continue;
       events.push(JSON.parse(payload) as DetectedEvent);
       payloads.push(payload);
     } catch {
       errors.push(`the firmware published a payload that is not JSON: ${payload.slice(0, 120)}`);
     }
   }
-  return { events, payloads, log };
+  return { events, payloads, health, log };
 }

@@ -60,6 +60,6 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
   board.boot();
   board.runUntil(trace.endUs + REPLAY_TAIL_US);
   const errors = [...board.errors];
-  const { events, payloads, log } = parseConsole(lines, errors);
-  return { runner, board: boardId, events, payloads, log, errors };
+  const { events, payloads, health, log } = parseConsole(lines, errors);
+  return { runner, board: boardId, events, payloads, health, log, errors };
 }

@@ -45,6 +45,6 @@ export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boar
   const errors: string[] = [];
   if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
   if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
-  const { events, payloads, log } = parseConsole(out.lines, errors);
-  return { runner, board: boardId, events, payloads, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes };
+  const { events, payloads, health, log } = parseConsole(out.lines, errors);
+  return { runner, board: boardId, events, payloads, health, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes };
 }

@@ -17,6 +17,8 @@ export interface RunResult {
   events: DetectedEvent[];
   /** The firmware's raw published payloads, byte for byte: what parity compares. */
   payloads: string[];
+  /** What the firmware published on its health topic: faults starting and clearing. */
+  health: Record<string, unknown>[];
   log: string[];
   /** Uncaught exceptions or panics: the firmware failed on this trace. */
   errors: string[];
