@@ -37,7 +37,12 @@ export function crc16(s: string): number {
 const HEX = "0123456789abcdef";
 
 export function crc16Hex(s: string): string {
-  const v = crc16(s);
-  return HEX[Math.floor(v / 4096)] + HEX[Math.floor(v / 256) - 16 * Math.floor(v / 4096)] +
-    HEX[Math.floor(v / 16) - 16 * Math.floor(v / 256)] + HEX[v - 16 * Math.floor(v / 16)];
+  let v = crc16(s);
+  let out = "";
+  for (let k = 0; k < 4; k++) {
+    const low = v - 16 * Math.floor(v / 16);
+    out = HEX[low] + out;
+    v = (v - low) / 16;
+  }
+  return out;
 }

@@ -13,10 +13,7 @@ export function formatInt(n: number): string {
 }
 
 export function formatFixed(x: number, decimals: number): string {
-  let scale = 1;
-  for (let i = 0; i < decimals; i++) {
-    scale = scale * 10;
-  }
+  const scale = Math.pow(10, decimals);
   const negative = x < 0;
   const scaled = Math.round((negative ? -x : x) * scale);
   if (scaled === 0) {
