@@ -28,6 +28,11 @@ interface EspruinoWatchOptions {
   debounce?: number;
 }
 
+/** Espruino's utility object, the global object and process: the bundle only names them (see tools/build/entry.ts). */
+declare var E: object;
+declare var global: object;
+declare var process: object;
+
 declare function getTime(): number;
 declare function setInterval(fn: () => void, ms: number): number;
 declare function setTimeout(fn: () => void, ms: number): number;

@@ -124,6 +124,8 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     print: (...args: unknown[]) => env.print(text(args)),
     console: { log: (...args: unknown[]) => env.print(text(args)) },
     SPI,
+    global: {},
+    process: { env: { VERSION: "2v29" }, memory: () => ({ usage: 0, total: 0, free: 0 }) },
     atob: (b64: string) => Buffer.from(b64, "base64").toString("latin1"),
     E: {
       toString: (x: unknown) => (typeof x === "string" ? x : Buffer.from(bytes(x)).toString("latin1")),

@@ -12,6 +12,13 @@ const PORT_HAL = {
   nodemcu: { shelf: "nodemcuShelfHal", gate: "nodemcuGateHal" },
 } as const;
 
+/*
+ * The minified app is top-level code, and esbuild never gives a top-level name to a global the
+ * bundle reads; naming Espruino's own globals here keeps them from being shadowed (a function
+ * called E would hide Espruino's E object for good).
+ */
+const ESPRUINO_GLOBALS_NOTE = "// Espruino's own globals: named so that minified names never shadow them.\nE;\nglobal;\nprocess;\n";
+
 /** A TypeScript literal with bare keys, so that the Espruino build's property mangling renames them with their uses. */
 function tsLiteral(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/^(\s*)"([A-Za-z_$][A-Za-z0-9_$]*)":/gm, "$1$2:");
@@ -35,6 +42,7 @@ export function writeEntry(platform: "espruino" | "nodemcu", app: AppName, board
     `import { ${START[app]} } from "${up}/firmware/apps/${app}/start";\n` +
     `import { ${PORT_HAL[platform][app]} } from "${up}/hal/${platform}/hal";\n` +
     `import { BOARD } from "./board";\n\n` +
+    (platform === "espruino" ? ESPRUINO_GLOBALS_NOTE : "") +
     `${START[app]}(${PORT_HAL[platform][app]}(BOARD), BOARD);\n`);
   return main;
 }
