@@ -7,7 +7,14 @@
  */
 export type SampleBatchHandler = (counts: number[], n: number, tLastMs: number) => void;
 
+/**
+ * start() wakes the chip (PD_SCK low) and drops the conversions made while it settles; stop()
+ * powers it down (PD_SCK held high for more than 60 µs), which also resets it to A/128.
+ */
 export interface LoadCell {
   start(onBatch: SampleBatchHandler): void;
   stop(): void;
 }
+
+/** HX711 output settling time is 50 ms at 80 SPS and 400 ms at 10 SPS: four conversions (datasheet, "Output settling time"). */
+export const SETTLING_CONVERSIONS = 4;

@@ -1,13 +1,18 @@
 /*
  * A cell's calibration: the raw counts at zero load (offset) and a piecewise-linear span through
- * points (counts above offset → grams), (0, 0) implied; beyond the last point the last segment
- * goes on. The record is text, in two Store slots used in turn, so that a power cut at any
- * instant leaves the previous record whole:
+ * points (counts above offset → grams), (0, 0) implied, counts ascending and grams monotonic;
+ * below the first point and beyond the last, the nearest segment goes on. The record is text,
+ * kept in two Store slots used in turn (firmware/core/calibration-store.ts), so that a power cut
+ * at any instant leaves the previous record whole:
  *   aisle-cal 2
  *   seq N
- *   c<TAB>cell<TAB>offset<TAB>counts1<TAB>grams1[<TAB>counts2<TAB>grams2…]
- *   crc XXXX          (CRC-16/CCITT of everything above, newlines included)
- * A reader takes the valid slot with the higher seq (firmware/core/calibration-store.ts).
+ *   c<TAB>cell<TAB>offset<TAB>npoints<TAB>counts1<TAB>grams1[<TAB>counts2<TAB>grams2…]   (a line a cell)
+ *   crc xxxx
+ * Every line ends in "\n". seq, cell, offset, npoints and counts are integers (formatInt), grams
+ * have three decimals (formatFixed), so JS and Lua write the same bytes. xxxx is the CRC-16/
+ * CCITT-FALSE of everything before the crc line, newlines included, in four lowercase hex digits.
+ * A record with a wrong version, CRC or cell count, a cell out of place, a field that is not a
+ * plain decimal numeral, or a span that is not strictly monotonic is not a record.
  */
 import type { Calibration } from "./cell-filter";
 import { crc16Hex } from "./crc16";
@@ -32,19 +37,28 @@ export interface CalibrationRecord {
 
 const HEADER = "aisle-cal 2";
 
+/*
+ * Grams on the segment that holds the reading, or the nearest one. Relative to the offset
+ * first, and the slope divided out before it multiplies: float32-safe, and no integer product
+ * for Lua 5.3's 32-bit integers to wrap.
+ */
+export function gramsFromCounts(c: CellCal, raw: number): number {
+  const x = raw - c.offset;
+  const last = c.counts.length - 1;
+  let k = 0;
+  while (k < last && x > c.counts[k]) {
+    k++;
+  }
+  const x0 = k === 0 ? 0 : c.counts[k - 1];
+  const g0 = k === 0 ? 0 : c.grams[k - 1];
+  return g0 + (x - x0) * ((c.grams[k] - g0) / (c.counts[k] - x0));
+}
+
 export class PiecewiseCalibration implements Calibration {
   constructor(private readonly cells: CellCal[]) {}
 
   grams(cell: number, raw: number): number {
-    const c = this.cells[cell];
-    const x = raw - c.offset;
-    let k = 0;
-    while (k < c.counts.length - 1 && x > c.counts[k]) {
-      k++;
-    }
-    const x0 = k === 0 ? 0 : c.counts[k - 1];
-    const g0 = k === 0 ? 0 : c.grams[k - 1];
-    return g0 + ((x - x0) * (c.grams[k] - g0)) / (c.counts[k] - x0);
+    return gramsFromCounts(this.cells[cell], raw);
   }
 }
 
@@ -52,7 +66,7 @@ export function encodeCalibrationRecord(r: CalibrationRecord): string {
   let out = HEADER + "\nseq " + formatInt(r.seq) + "\n";
   for (let i = 0; i < r.cells.length; i++) {
     const c = r.cells[i];
-    out = out + "c\t" + formatInt(i) + "\t" + formatInt(Math.round(c.offset));
+    out = out + "c\t" + formatInt(i) + "\t" + formatInt(Math.round(c.offset)) + "\t" + formatInt(c.counts.length);
     for (let k = 0; k < c.counts.length; k++) {
       out = out + "\t" + formatInt(Math.round(c.counts[k])) + "\t" + formatFixed(c.grams[k], 3);
     }
@@ -61,15 +75,41 @@ export function encodeCalibrationRecord(r: CalibrationRecord): string {
   return out + "crc " + crc16Hex(out) + "\n";
 }
 
-function decodeCell(f: string[]): CellCal | undefined {
+function isDigits(s: string): boolean {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
+    i++;
+  }
+  return s.length > 0 && i === s.length;
+}
+
+/**
+ * s as a plain decimal numeral, -?digits, with .digits only where fraction is allowed; NaN for
+ * anything else Number() would take (spaces, "", exponents, hex, Infinity).
+ */
+function numeral(s: string | undefined, fraction: boolean): number {
+  if (s === undefined) {
+    return NaN;
+  }
+  const parts = (s.charAt(0) === "-" ? s.slice(1) : s).split(".");
+  const ok = isDigits(parts[0]) && (parts.length === 1 || (fraction && parts.length === 2 && isDigits(parts[1])));
+  return ok ? Number(s) : NaN;
+}
+
+function decodeCell(f: string[], index: number): CellCal | undefined {
+  const n = numeral(f[3], false);
+  const offset = numeral(f[2], false);
+  if (f[0] !== "c" || numeral(f[1], false) !== index || !isFinite(offset) || !(n >= 1) || f.length !== 4 + 2 * n) {
+    return undefined;
+  }
   const counts: number[] = [];
   const grams: number[] = [];
   let lastX = 0;
   let lastG = 0;
-  const direction = Number(f[4]) > 0 ? 1 : -1;
-  for (let k = 3; k + 1 < f.length; k = k + 2) {
-    const x = Number(f[k]);
-    const g = Number(f[k + 1]);
+  const direction = numeral(f[5], true) > 0 ? 1 : -1;
+  for (let k = 4; k < f.length; k = k + 2) {
+    const x = numeral(f[k], false);
+    const g = numeral(f[k + 1], true);
     // Points climb in counts, and the span never goes flat or turns back.
     if (!isFinite(x) || !isFinite(g) || x <= lastX || (g - lastG) * direction <= 0) {
       return undefined;
@@ -79,11 +119,10 @@ function decodeCell(f: string[]): CellCal | undefined {
     lastX = x;
     lastG = g;
   }
-  const offset = Number(f[2]);
-  return counts.length === 0 || f.length !== 3 + 2 * counts.length || !isFinite(offset) ? undefined : { offset: offset, counts: counts, grams: grams };
+  return { offset: offset, counts: counts, grams: grams };
 }
 
-/** The record in text, or undefined when it is missing, torn, corrupt or for other cells. */
+/** The record in text, or undefined when it is missing, torn, corrupt, malformed or for other cells. Never throws. */
 export function decodeCalibrationRecord(text: string | undefined, cellCount: number): CalibrationRecord | undefined {
   if (text === undefined) {
     return undefined;
@@ -92,15 +131,15 @@ export function decodeCalibrationRecord(text: string | undefined, cellCount: num
   if (end <= 0 || text.slice(end) !== "crc " + crc16Hex(text.slice(0, end)) + "\n") {
     return undefined;
   }
+  // Ends in "\n", so the last of these is "" and lines[1] is there.
   const lines = text.slice(0, end).split("\n");
-  const seq = Number(lines[1].slice(4));
-  if (lines[0] !== HEADER || lines[1].slice(0, 4) !== "seq " || !isFinite(seq) || lines.length !== cellCount + 3) {
+  const seq = lines[1].slice(0, 4) === "seq " ? numeral(lines[1].slice(4), false) : NaN;
+  if (lines[0] !== HEADER || !(seq >= 0) || !isFinite(seq) || lines.length !== cellCount + 3) {
     return undefined;
   }
   const cells: CellCal[] = [];
   for (let i = 0; i < cellCount; i++) {
-    const f = lines[i + 2].split("\t");
-    const cell = f[0] === "c" && Number(f[1]) === i ? decodeCell(f) : undefined;
+    const cell = decodeCell(lines[i + 2].split("\t"), i);
     if (cell === undefined) {
       return undefined;
     }

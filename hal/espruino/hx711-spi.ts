@@ -1,5 +1,5 @@
 import type { CellPins } from "../board";
-import type { LoadCell, SampleBatchHandler } from "../load-cell";
+import { SETTLING_CONVERSIONS, type LoadCell, type SampleBatchHandler } from "../load-cell";
 import { espruinoMs } from "./clock";
 
 /*
@@ -27,6 +27,7 @@ export class EspruinoHx711 implements LoadCell {
   private readonly clocks: Uint8Array;
   private readonly batch: Int32Array;
   private filled = 0;
+  private settling = 0;
   private watchId = -1;
   private onBatch: SampleBatchHandler | undefined;
 
@@ -41,6 +42,8 @@ export class EspruinoHx711 implements LoadCell {
 
   start(onBatch: SampleBatchHandler): void {
     this.onBatch = onBatch;
+    this.settling = SETTLING_CONVERSIONS;
+    digitalWrite(this.pins.sck, 0);
     this.watchId = setWatch((e: EspruinoWatchEvent): void => this.ready(e), this.pins.dout, { edge: "falling", repeat: true });
   }
 
@@ -50,6 +53,7 @@ export class EspruinoHx711 implements LoadCell {
       this.watchId = -1;
     }
     this.filled = 0;
+    digitalWrite(this.pins.sck, 1);
   }
 
   /* DOUT also falls while data bits are clocked out; those edges find DOUT high afterwards. */
@@ -57,7 +61,12 @@ export class EspruinoHx711 implements LoadCell {
     if (digitalRead(this.pins.dout) !== 0 || this.onBatch === undefined) {
       return;
     }
-    this.batch[this.filled] = this.read();
+    const counts = this.read();
+    if (this.settling > 0) {
+      this.settling--;
+      return;
+    }
+    this.batch[this.filled] = counts;
     this.filled++;
     if (this.filled === this.pins.batch) {
       this.filled = 0;

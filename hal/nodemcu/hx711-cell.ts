@@ -1,5 +1,5 @@
 import type { CellPins } from "../board";
-import type { LoadCell, SampleBatchHandler } from "../load-cell";
+import { SETTLING_CONVERSIONS, type LoadCell, type SampleBatchHandler } from "../load-cell";
 import type { NodeMcuClock } from "./clock";
 
 /* NodeMCU's hx711 mode for the clock pulses that select it (HX711 datasheet, Table 3): 25 → 0 (A/128), 26 → 1 (B/32), 27 → 2 (A/64). */
@@ -26,18 +26,26 @@ export class NodeMcuHx711Batch implements LoadCell {
     }
   }
 
+  /* The conversions made while the chip settles after wake-up come as one batch of their own, dropped; then the real batches start. */
   start(onBatch: SampleBatchHandler): void {
-    hx711.start(modeFor(this.pins.gainPulses), this.pins.batch, (s: string, tUs: number): void => {
-      const n = Math.floor(s.length / 3);
-      for (let i = 0; i < n; i++) {
-        this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
-      }
-      onBatch(this.batch, n, this.clock.unwrapMs(tUs));
+    const mode = modeFor(this.pins.gainPulses);
+    gpio.write(this.pins.sck, gpio.LOW);
+    hx711.start(mode, SETTLING_CONVERSIONS, (): void => {
+      hx711.start(mode, this.pins.batch, (s: string, tUs: number): void => this.take(s, tUs, onBatch));
     });
   }
 
   stop(): void {
     hx711.stop();
+    gpio.write(this.pins.sck, gpio.HIGH);
+  }
+
+  private take(s: string, tUs: number, onBatch: SampleBatchHandler): void {
+    const n = Math.floor(s.length / 3);
+    for (let i = 0; i < n; i++) {
+      this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
+    }
+    onBatch(this.batch, n, this.clock.unwrapMs(tUs));
   }
 }
 
@@ -48,6 +56,7 @@ export class NodeMcuHx711Batch implements LoadCell {
 export class NodeMcuHx711Polled implements LoadCell {
   private readonly batch: number[] = [];
   private filled = 0;
+  private settling = 0;
 
   constructor(private readonly pins: CellPins, private readonly clock: NodeMcuClock) {
     gpio.mode(pins.dout, gpio.INT);
@@ -61,13 +70,20 @@ export class NodeMcuHx711Polled implements LoadCell {
   start(onBatch: SampleBatchHandler): void {
     const pins = this.pins;
     const mode = modeFor(pins.gainPulses);
+    this.settling = SETTLING_CONVERSIONS;
+    gpio.write(pins.sck, gpio.LOW);
     gpio.trig(pins.dout, "down", (level: number, whenUs: number): void => {
       // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
       if (gpio.read(pins.dout) !== 0) {
         return;
       }
       hx711.init(pins.sck, pins.dout);
-      this.batch[this.filled] = hx711.read(mode);
+      const counts = hx711.read(mode);
+      if (this.settling > 0) {
+        this.settling--;
+        return;
+      }
+      this.batch[this.filled] = counts;
       this.filled++;
       if (this.filled === pins.batch) {
         this.filled = 0;
@@ -79,5 +95,6 @@ export class NodeMcuHx711Polled implements LoadCell {
   stop(): void {
     gpio.trig(this.pins.dout, "none", (): void => {});
     this.filled = 0;
+    gpio.write(this.pins.sck, gpio.HIGH);
   }
 }

@@ -6,10 +6,20 @@
  *   (datasheet, "Serial Interface" and Table 3). The first conversion after power-up is A/128.
  * - A conversion that was never read is replaced by the next; DOUT then pulses high and falls
  *   again, so a driver waiting on the edge is not left hanging.
+ * - PD_SCK held high for more than 60 µs powers the chip down: it converts nothing. When PD_SCK
+ *   goes low again it resets (A/128) and makes no conversion until it has settled (50 ms at
+ *   80 SPS, 400 ms at 10 SPS: datasheet, "Output settling time").
  * The NodeMCU emulation models the same chip in Lua (sim/nodemcu/hx711.lua).
  */
 
 const GAIN_DIVISOR: Record<number, number> = { 25: 1, 26: 4, 27: 2 };
+/** PD_SCK high for longer than this powers the HX711 down (datasheet, "Power down control"). */
+const POWER_DOWN_US = 60;
+
+/** Settling after a reset: 400 ms at 10 SPS, 50 ms at 80 SPS. */
+export function settleUsFor(rateHz: number): number {
+  return rateHz <= 10 ? 400000 : 50000;
+}
 
 export class Hx711Chip {
   private latched = 0;
@@ -17,15 +27,32 @@ export class Hx711Chip {
   private converted = false;
   private gainPulses = 25;
   private sckLevel = 0;
-  /** Conversions that were overwritten before being read. */
+  private sckHighSinceUs = 0;
+  private settledAtUs = 0;
+  /** Conversions that were overwritten before being read, and lost while powered down or settling. */
   overruns = 0;
+  lost = 0;
 
-  constructor(readonly dout: number, readonly sck: number, private readonly drive: (pin: number, level: number) => void) {
+  constructor(
+    readonly dout: number,
+    readonly sck: number,
+    private readonly drive: (pin: number, level: number) => void,
+    private readonly nowUs: () => number,
+    private readonly settleUs: number,
+  ) {
     drive(dout, 1);
   }
 
-  /** A conversion of `counts` (at A/128) is ready now. */
+  get poweredDown(): boolean {
+    return this.sckLevel === 1 && this.nowUs() - this.sckHighSinceUs > POWER_DOWN_US;
+  }
+
+  /** A conversion of `counts` (at A/128) is ready now, unless the chip is down or settling. */
   convert(counts: number): void {
+    if (this.poweredDown || this.nowUs() < this.settledAtUs) {
+      this.lost++;
+      return;
+    }
     const scaled = Math.round(counts / GAIN_DIVISOR[this.gainPulses]);
     this.latched = scaled & 0xffffff;
     if (this.converted && this.pulses === 0) {
@@ -40,6 +67,14 @@ export class Hx711Chip {
   /** The port wrote PD_SCK. */
   clock(level: number): void {
     const rising = level !== 0 && this.sckLevel === 0;
+    if (level === 0 && this.poweredDown) {
+      // Wake-up: a reset, so A/128 and a fresh settling.
+      this.gainPulses = 25;
+      this.converted = false;
+      this.settledAtUs = this.nowUs() + this.settleUs;
+      this.drive(this.dout, 1);
+    }
+    if (rising) this.sckHighSinceUs = this.nowUs();
     this.sckLevel = level !== 0 ? 1 : 0;
     if (!rising || !this.converted || this.pulses >= 27) return;
     this.pulses++;

@@ -11,9 +11,10 @@ function gpio.read(pin)
   return levels[pin] or 0
 end
 
--- Output pins: written by the firmware; an HX711 listening on the pin would react (not used by the hx711 module path).
+-- Output pins: written by the firmware; an HX711's PD_SCK among them powers it down or wakes it.
 function gpio.write(pin, level)
   levels[pin] = level
+  vb.hx711_sck(pin, level)
 end
 
 function gpio.trig(pin, kind, cb)

@@ -1,20 +1,42 @@
 -- hx711: the C module (init/read/start/stop) and the chip behind it, which it clocks natively.
 -- The chip: a conversion pulls DOUT low; a read clocks out 24 bits and 1-3 more pulses, which
 -- select A/128, B/32 or A/64 for the NEXT conversion (datasheet Table 3); A/128 after power-up.
+-- PD_SCK high for more than 60 us powers it down; back low, it resets and settles before it
+-- converts again (sim/devices/hx711-chip.ts models the same chip for the Espruino board).
 local vb = __vboard
 local chips = {}
 local by_dout = {}
+local by_sck = {}
 local cur = nil
 local batch = nil
 local DIVISOR = { [0] = 1, [1] = 4, [2] = 2 }
 
 hx711 = {}
 
-function vb.hx711_wire(cell, dout, sck)
-  local chip = { dout = dout, sck = sck, value = 0, ready = false, mode = 0 }
+function vb.hx711_wire(cell, dout, sck, settle_us)
+  local chip = { dout = dout, sck = sck, value = 0, ready = false, mode = 0, sck_high = false, high_since = 0, settled_at = 0, settle_us = settle_us }
   chips[cell] = chip
   by_dout[dout] = chip
+  by_sck[sck] = chip
   vb.gpio_set(dout, 1)
+end
+
+local function powered_down(chip)
+  return chip.sck_high and vb.now_us - chip.high_since > 60
+end
+
+-- The firmware wrote a pin: PD_SCK of a chip powers it down or wakes it up.
+function vb.hx711_sck(pin, level)
+  local chip = by_sck[pin]
+  if chip == nil then return end
+  if level == 0 and powered_down(chip) then
+    chip.mode = 0
+    chip.ready = false
+    chip.settled_at = vb.now_us + chip.settle_us
+    vb.gpio_set(chip.dout, 1)
+  end
+  if level ~= 0 and not chip.sck_high then chip.high_since = vb.now_us end
+  chip.sck_high = level ~= 0
 end
 
 local function take(chip, mode)
@@ -34,6 +56,7 @@ end
 
 function vb.hx711_convert(cell, counts)
   local chip = chips[cell]
+  if powered_down(chip) or vb.now_us < chip.settled_at then return end
   local v = counts / DIVISOR[chip.mode]
   chip.value = math.floor(v + 0.5)
   chip.ready = true

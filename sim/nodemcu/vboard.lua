@@ -3,7 +3,7 @@
 -- feeds it over stdin, one command a line, in time order:
 --   M mcu heap_bytes      esp8266 (tmr.now wraps at 2^31 µs) or esp32; the heap the firmware leaves Lua
 --   F name hex            a file in the flash file system
---   H cell dout sck       an HX711 wired to those pins
+--   H cell dout sck settle_us   an HX711 wired to those pins, settling that long after a reset
 --   L pin level           an input's level before boot
 --   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
@@ -72,8 +72,8 @@ for line in io.lines() do
     local name, hex = line:match("^F (%S+) (%x*)$")
     vb.fs[name] = unhex(hex)
   elseif op == "H" then
-    local cell, dout, sck = line:match("^H (%d+) (%d+) (%d+)$")
-    vb.hx711_wire(tonumber(cell), tonumber(dout), tonumber(sck))
+    local cell, dout, sck, settle = line:match("^H (%d+) (%d+) (%d+) (%d+)$")
+    vb.hx711_wire(tonumber(cell), tonumber(dout), tonumber(sck), tonumber(settle))
   elseif op == "L" then
     local pin, level = line:match("^L (%d+) (%d)$")
     vb.gpio_set(tonumber(pin), tonumber(level))

@@ -3,7 +3,7 @@ import { boardConstants, loadBoard } from "../../tools/build/board-file.ts";
 import { bundleFileName, cachedBuild } from "../../tools/build/build.ts";
 import { writeEntry } from "../../tools/build/entry.ts";
 import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
-import { Hx711Chip } from "../devices/hx711-chip.ts";
+import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
 import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
 import { EspruinoBoard } from "../espruino/espruino-board.ts";
 import type { Trace } from "../trace/trace-types.ts";
@@ -48,7 +48,7 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
   const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(trace), onLine: (l) => lines.push(l) });
   if (trace.kind === "shelf") {
     const chips = constants.cells.map((c) => {
-      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level));
+      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(trace.rateHz));
       board.pins.listen(c.sck, (level) => chip.clock(level));
       return chip;
     });

@@ -1,6 +1,7 @@
 import type { BoardConstants } from "../../hal/board.ts";
 import { boardConstants, loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
 import { cachedBuild } from "../../tools/build/build.ts";
+import { settleUsFor } from "../devices/hx711-chip.ts";
 import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
 import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
 import type { Trace } from "../trace/trace-types.ts";
@@ -18,7 +19,7 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
   for (const [name, text] of Object.entries(files)) yield `F ${name} ${hex(text)}`;
   for (const [name, text] of storeSeed(trace)) yield `F ${name} ${hex(text)}`;
   if (trace.kind === "shelf") {
-    for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck}`;
+    for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck} ${settleUsFor(trace.rateHz)}`;
   } else {
     for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
   }

@@ -18,11 +18,17 @@ const conv = (tMs: number, cell: number, counts: number): ConversionReady => ({ 
 const pin = (tMs: number, p: number, level: number): PinLevel => ({ kind: "pin", tUs: tMs * 1000, pin: p, level });
 
 const STIMULI: Stimulus[] = [
+  // The four conversions a chip makes while it settles after power-up: the ports drop them.
+  conv(1, 0, 11), conv(1.5, 1, 21), conv(2, 0, 12), conv(2.5, 1, 22), conv(3, 0, 13), conv(3.5, 1, 23), conv(4, 0, 14), conv(4.5, 1, 24),
   conv(10, 0, 100), conv(12, 1, 2000), conv(22.5, 0, -1), conv(24.5, 1, 2000), conv(35, 0, 8388607),
   conv(37, 1, 4000), conv(47.5, 0, -8388608), conv(49.5, 1, -4000), conv(60, 0, 0), conv(60, 1, 64),
   conv(72.5, 0, 123456), conv(74.5, 1, 64), conv(85, 0, 7),
   pin(100, 6, 1), pin(105, 6, 0), pin(200, 6, 1), pin(300, 6, 0),
-];
+  // Cell 0 is powered down from 150 to 200 ms and settles until 250 ms: these are lost.
+  ...[160, 180, 210, 240].map((t) => conv(t, 0, 5000 + t)),
+  // Then four more the port drops while the chip settles, and a batch of three.
+  ...[255, 265, 275, 285, 295, 305, 315].map((t) => conv(t, 0, 7000 + t)),
+].sort((a, b) => a.tUs - b.tUs);
 const END_MS = 400;
 
 async function onEspruino(): Promise<string[]> {
@@ -30,7 +36,7 @@ async function onEspruino(): Promise<string[]> {
   const code = await espruinoApp(resolve("test/ports/probe-espruino.ts"));
   const board = new EspruinoBoard({ code, filename: "probe.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
   const chips = PROBE_BOARD.cells.map((c) => {
-    const chip = new Hx711Chip(c.dout, c.sck, (p, level) => board.pins.drive(p, level));
+    const chip = new Hx711Chip(c.dout, c.sck, (p, level) => board.pins.drive(p, level), () => board.nowUs, 50000);
     board.pins.listen(c.sck, (level) => chip.clock(level));
     return chip;
   });
@@ -44,7 +50,7 @@ async function onEspruino(): Promise<string[]> {
 async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: number): Promise<string[]> {
   const lua = luaBundle(resolve(entry), interpreter === "lua5.1" ? "5.1" : "5.3", "probe.lua");
   const cmds = [`M esp8266 44000`, `F probe.lua ${Buffer.from(lua).toString("hex")}`];
-  PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck}`));
+  PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck} 50000`));
   cmds.push("L 6 0", "B probe.lua probe.lua");
   for (const s of STIMULI) {
     if (s.kind === "conversion" && s.cell < cells) cmds.push(`C ${s.tUs} ${s.cell} ${s.counts}`);
@@ -69,9 +75,14 @@ describe("the HAL ports on their virtual boards", () => {
     expect(espruino).toContain("I cell 0 n=3 t=72500us -8388608,0,123456");
   });
 
-  it("selects the gain for the next conversion: the first reading is A/128, later ones A/64", () => {
-    expect(espruino).toContain("I cell 1 n=2 t=24500us 2000,1000");
+  it("reads at the gain the previous read selected: cell 1 asks for A/64", () => {
+    expect(espruino).toContain("I cell 1 n=2 t=24500us 1000,1000");
     expect(espruino).toContain("I cell 1 n=2 t=49500us 2000,-2000");
+  });
+
+  it("converts nothing while powered down or settling, and drops the first four conversions after waking", () => {
+    expect(espruino.filter((l) => l.includes("cell 0") && /\b5\d\d\d\b|,5\d\d\d/.test(l))).toEqual([]);
+    expect(espruino).toContain("I woken cell 0 n=3 t=315000us first=7295");
   });
 
   it("runs timers in order, cancels them, and keeps the store", () => {
