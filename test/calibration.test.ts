@@ -90,7 +90,7 @@ describe("the calibration record", () => {
       expect(total).toBeGreaterThan(5);
       for (let cut = 0; cut <= total; cut++) {
         const trial = store.reboot();
-        trial.cutAfter(cut);
+        trial.powerCutAfter(cut);
         saveCalibration(trial, after);
         const found = loadCalibration(trial.reboot(), 2);
         expect(found?.cells, `cut after ${cut} of ${total} steps`).toEqual(cut === total ? after : expect.anything());
