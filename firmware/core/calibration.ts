@@ -17,6 +17,7 @@
 import type { Calibration } from "./cell-filter";
 import { crc16Hex } from "./crc16";
 import { formatFixed, formatInt } from "./format";
+import { round } from "./math";
 
 export interface CellCal {
   offset: number;
@@ -66,9 +67,9 @@ export function encodeCalibrationRecord(r: CalibrationRecord): string {
   let out = HEADER + "\nseq " + formatInt(r.seq) + "\n";
   for (let i = 0; i < r.cells.length; i++) {
     const c = r.cells[i];
-    out = out + "c\t" + formatInt(i) + "\t" + formatInt(Math.round(c.offset)) + "\t" + formatInt(c.counts.length);
+    out = out + "c\t" + formatInt(i) + "\t" + formatInt(round(c.offset)) + "\t" + formatInt(c.counts.length);
     for (let k = 0; k < c.counts.length; k++) {
-      out = out + "\t" + formatInt(Math.round(c.counts[k])) + "\t" + formatFixed(c.grams[k], 3);
+      out = out + "\t" + formatInt(round(c.counts[k])) + "\t" + formatFixed(c.grams[k], 3);
     }
     out = out + "\n";
   }

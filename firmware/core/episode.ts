@@ -1,3 +1,4 @@
+import { round } from "./math";
 /*
  * Attribution of one episode: the lanes that moved at overlapping times. Leakage through the
  * shelf frame only moves apparent weight between plates, so the sum of the lanes' changes is
@@ -40,7 +41,7 @@ export function leakBound(movedG: number): number {
 function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: number, i: number, left: number, counts: number[], best: number[], state: { cost: number; residual: number }): void {
   if (i === lanes.length) {
     const u = lanes[lightest].unitG;
-    let n = Math.round(left / u);
+    let n = round(left / u);
     n = Math.max(lo[lightest], Math.min(hi[lightest], n));
     counts[lightest] = n;
     const residual = left - n * u;

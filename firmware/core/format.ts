@@ -3,6 +3,8 @@
  * 0.30000000000000004 and Lua as 0.3; Lua 5.3 prints a float 3 as "3.0" and Lua 5.1 prints -0
  * as "-0". Payloads go through these so that every runner publishes the same bytes.
  */
+import { round } from "./math";
+
 
 export function formatInt(n: number): string {
   const whole = Math.floor(n);
@@ -15,7 +17,7 @@ export function formatInt(n: number): string {
 export function formatFixed(x: number, decimals: number): string {
   const scale = Math.pow(10, decimals);
   const negative = x < 0;
-  const scaled = Math.round((negative ? -x : x) * scale);
+  const scaled = round((negative ? -x : x) * scale);
   if (scaled === 0) {
     return "0";
   }

@@ -1,4 +1,5 @@
 import { formatFixed, formatInt, jsonString } from "./format";
+import { round } from "./math";
 
 /** A pick or put on one lane; the payload the shelf publishes. */
 export interface ShelfEvent {
@@ -17,9 +18,9 @@ export interface ShelfEvent {
 
 export function shelfEventJson(e: ShelfEvent): string {
   let out = "{\"type\":" + jsonString(e.type) + ",\"lane\":" + jsonString(e.lane) +
-    ",\"t_ms\":" + formatInt(Math.round(e.tMs)) + ",\"grams\":" + formatFixed(e.grams, 2) +
+    ",\"t_ms\":" + formatInt(round(e.tMs)) + ",\"grams\":" + formatFixed(e.grams, 2) +
     ",\"count\":" + (e.count < 0 ? "null" : formatInt(e.count)) +
-    ",\"t_start_ms\":" + formatInt(Math.round(e.tStartMs)) + ",\"confidence\":" + formatFixed(e.confidence, 2);
+    ",\"t_start_ms\":" + formatInt(round(e.tStartMs)) + ",\"confidence\":" + formatFixed(e.confidence, 2);
   if (e.sku.length > 0) {
     out = out + ",\"sku\":" + jsonString(e.sku);
   }

@@ -1,8 +1,9 @@
 import type { Clock } from "../clock";
+import { round } from "../../firmware/core/math";
 
 /** Milliseconds since the port started, at 1 µs resolution so every port and the sim agree on the same double. */
 export function espruinoMs(timeS: number, bootS: number): number {
-  return Math.round((timeS - bootS) * 1000000) / 1000;
+  return round((timeS - bootS) * 1000000) / 1000;
 }
 
 export class EspruinoClock implements Clock {

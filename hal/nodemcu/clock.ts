@@ -1,4 +1,5 @@
 import type { Clock } from "../clock";
+import { round } from "../../firmware/core/math";
 
 const WRAP_US = 2147483648;
 
@@ -46,7 +47,7 @@ export class NodeMcuClock implements Clock {
 
   private arm(ms: number, mode: number, fn: () => void): number {
     const t = tmr.create();
-    t.alarm(Math.max(1, Math.round(ms)), mode, () => {
+    t.alarm(Math.max(1, round(ms)), mode, () => {
       fn();
     });
     this.timers.push(t);

@@ -1,5 +1,6 @@
 import type { GateHal, ShelfHal } from "../../hal/hal";
 import { formatInt } from "../../firmware/core/format";
+import { round } from "../../firmware/core/math";
 
 /*
  * A firmware-side probe of the HAL contract: timers, load-cell batches, debounced inputs and the
@@ -8,7 +9,7 @@ import { formatInt } from "../../firmware/core/format";
  */
 
 function ms(t: number): string {
-  return formatInt(Math.round(t * 1000)) + "us";
+  return formatInt(round(t * 1000)) + "us";
 }
 
 function watchCell(shelf: ShelfHal, i: number): (counts: number[], n: number, tLastMs: number) => void {

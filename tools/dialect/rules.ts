@@ -37,6 +37,12 @@ export const DIALECT_RULES: DialectRule[] = [
   { id: "tagged-templates", why: "tagged templates are not in the dialect", selectors: ["TaggedTemplateExpression"] },
   { id: "arguments", why: "arguments is not in the dialect", selectors: ["Identifier[name='arguments']"] },
   { id: "getters-setters", why: "accessors are not in the dialect; use methods", selectors: ["MethodDefinition[kind='get']", "MethodDefinition[kind='set']", "Property[kind='get']", "Property[kind='set']"] },
+  { id: "array-length", why: "Espruino refuses to assign an array's length: use splice", selectors: ["AssignmentExpression[left.type='MemberExpression'][left.property.name='length']"] },
+  {
+    id: "round",
+    why: "Espruino rounds halves away from zero (Math.round(-2.5) is -3, -2 elsewhere): use round() from firmware/core/math",
+    eslint: { "no-restricted-properties": ["error", { object: "Math", property: "round", message: "[dialect/round] Espruino rounds halves away from zero (Math.round(-2.5) is -3, -2 elsewhere): use round() from firmware/core/math" }] },
+  },
   { id: "for-in", why: "Lua walks a table's keys in no fixed order, so runners would disagree; keep arrays", selectors: ["ForInStatement"] },
   { id: "bigint", why: "neither target has BigInt", selectors: ["Literal[bigint]"] },
   {

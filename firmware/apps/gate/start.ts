@@ -3,6 +3,7 @@ import type { GateHal, GateLaneIo } from "../../../hal/hal";
 import { formatInt, jsonString } from "../../core/format";
 import { INNER, OUTER, PassageDetector } from "../../core/passage-detector";
 import type { Passage } from "../../core/passage-detector";
+import { round } from "../../core/math";
 
 /* A function of its own, so each lane's callbacks keep their own lane on Espruino. */
 function watchLane(io: GateLaneIo, laneId: string, report: (laneId: string, p: Passage) => void): void {
@@ -29,7 +30,7 @@ export function startGate(hal: GateHal, board: BoardConstants): void {
   const report = (laneId: string, p: Passage): void => {
     seq++;
     hal.link.publish(topic, "{\"type\":" + jsonString(p.type) + ",\"lane\":" + jsonString(laneId) +
-      ",\"t_ms\":" + formatInt(Math.round(p.tMs)) + ",\"seq\":" + formatInt(seq) + "}");
+      ",\"t_ms\":" + formatInt(round(p.tMs)) + ",\"seq\":" + formatInt(seq) + "}");
   };
   for (let i = 0; i < hal.lanes.length; i++) {
     watchLane(hal.lanes[i], "G" + (i + 1), report);
