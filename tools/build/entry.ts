@@ -33,10 +33,12 @@ export function writeEntry(platform: "espruino" | "nodemcu", app: AppName, board
   const dir = join(REPO, "build", ".gen", tag);
   mkdirSync(dir, { recursive: true });
   const up = relative(dir, REPO);
+  // Each app carries only its own pins: every byte of the bundle is flash, and on Espruino RAM.
+  const own: BoardConstants = app === "shelf" ? { ...board, gateLanes: [] } : { ...board, cells: [] };
   writeFileSync(join(dir, "board.ts"),
     `import type { BoardConstants } from "${up}/hal/board";\n\n` +
     `/* Generated from boards/${board.id}.json by aisle build. */\n` +
-    `export const BOARD: BoardConstants = ${tsLiteral(board)};\n`);
+    `export const BOARD: BoardConstants = ${tsLiteral(own)};\n`);
   const main = join(dir, "main.ts");
   writeFileSync(main,
     `import { ${START[app]} } from "${up}/firmware/apps/${app}/start";\n` +
