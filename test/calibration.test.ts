@@ -131,13 +131,13 @@ describe("the calibration record", () => {
         if (b === text.charCodeAt(i)) continue;
         const ch = String.fromCharCode(b);
         trial(`byte ${i} -> ${b}`, text.slice(0, i) + ch + text.slice(i + 1));
-        trial(`insert ${b} at ${i}`, text.slice(0, i) + ch + text.slice(i));
       }
+      for (const ch of "0179-.\t\n cr\u0000\u00ff") trial(`insert ${JSON.stringify(ch)} at ${i}`, text.slice(0, i) + ch + text.slice(i));
       trial(`delete ${i}`, text.slice(0, i) + text.slice(i + 1));
       trial(`length ${i}`, text.slice(0, i));
     }
     expect(accepted).toEqual([]);
-    expect(tried).toBe(text.length * (255 * 2 + 2));
+    expect(tried).toBe(text.length * (255 + 13 + 2));
   });
 
   it("rejects the wrong cell count, and malformed records even when their CRC is right, without throwing", () => {
@@ -169,9 +169,14 @@ describe("the calibration record", () => {
       c("0\t5\t1\t1e400\t10.000"),
       c("0\t5\t1\t0x64\t10.000"),
       c("0\t5\t1\t100\t10.0.0"),
-      c("0\t5\t1\t100\t.5"),
-      c("0\t5\t1\t100\t5."),
-      c("0\t5\t1\t100.5\t10.000"), // counts are whole
+      c("0\t5\t1\t100\t"),
+      c("0\t5\t1\t100\t-"),
+      c("0\t5\t1\t100.5\t10.000"), // integers only as formatInt writes them
+      c("0\t5\t1\t0100\t10.000"),
+      c("0\t5\t1\t1e2\t10.000"),
+      c("0\t5.0\t1\t100\t10.000"),
+      c("0\t-0\t1\t100\t10.000"),
+      c("0\t5\t01\t100\t10.000"),
       c("0\t5\t1\t100\t1" + "0".repeat(400)),
       c("0\t5\t0"), // no point
       c("0\t5\t1\t100"), // half a point
@@ -206,7 +211,7 @@ describe("the calibration record", () => {
     const base = encodeCalibrationRecord({ seq: 3, cells: WIDE });
     const body = base.slice(0, base.indexOf("crc "));
     let accepted = 0;
-    for (let n = 0; n < 3000; n++) {
+    for (let n = 0; n < 1500; n++) {
       let s = body;
       const edits = 1 + Math.floor(rand() * 3);
       for (let e = 0; e < edits; e++) {
@@ -241,7 +246,7 @@ describe("the calibration record", () => {
       expect(encodeCalibrationRecord(decodeCalibrationRecord(again, 4)!)).toBe(again);
     }
     // Some edits (a digit for a digit) still make a valid record: the check above saw them.
-    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeGreaterThan(20);
   });
 });
 

@@ -11,8 +11,9 @@
  * Every line ends in "\n". seq, cell, offset, npoints and counts are integers (formatInt), grams
  * have three decimals (formatFixed), so JS and Lua write the same bytes. xxxx is the CRC-16/
  * CCITT-FALSE of everything before the crc line, newlines included, in four lowercase hex digits.
- * A record with a wrong version, CRC or cell count, a cell out of place, a field that is not a
- * plain decimal numeral, or a span that is not strictly monotonic is not a record.
+ * A record with a wrong version, CRC or cell count, a cell out of place, an integer not written
+ * as formatInt writes it, a number that is not finite, or a span that is not strictly monotonic
+ * is not a record.
  */
 import type { Calibration } from "./cell-filter";
 import { crc16Hex } from "./crc16";
@@ -76,43 +77,32 @@ export function encodeCalibrationRecord(r: CalibrationRecord): string {
   return out + "crc " + crc16Hex(out) + "\n";
 }
 
-function isDigits(s: string): boolean {
-  let i = 0;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
-    i++;
-  }
-  return s.length > 0 && i === s.length;
-}
-
 /**
- * s as a plain decimal numeral, -?digits, with .digits only where fraction is allowed; NaN for
- * anything else Number() would take (spaces, "", exponents, hex, Infinity).
+ * An integer field, only as formatInt writes it (no leading zeros, spaces, exponent, hex or "-0"),
+ * or NaN. Grams fields are read with Number() alone: formatFixed's three decimals need not read
+ * back digit for digit where floats are single precision (NodeMCU on the ESP32).
  */
-function numeral(s: string | undefined, fraction: boolean): number {
-  if (s === undefined) {
-    return NaN;
-  }
-  const parts = (s.charAt(0) === "-" ? s.slice(1) : s).split(".");
-  const ok = isDigits(parts[0]) && (parts.length === 1 || (fraction && parts.length === 2 && isDigits(parts[1])));
-  return ok ? Number(s) : NaN;
+function int(s: string): number {
+  const n = Number(s);
+  return isFinite(n) && formatInt(n) === s ? n : NaN;
 }
 
 function decodeCell(f: string[], index: number): CellCal | undefined {
-  const n = numeral(f[3], false);
-  const offset = numeral(f[2], false);
-  if (f[0] !== "c" || numeral(f[1], false) !== index || !isFinite(offset) || !(n >= 1) || f.length !== 4 + 2 * n) {
+  const n = int(f[3]);
+  const offset = int(f[2]);
+  if (f[0] !== "c" || int(f[1]) !== index || !isFinite(offset) || !(n > 0) || f.length !== 4 + 2 * n) {
     return undefined;
   }
   const counts: number[] = [];
   const grams: number[] = [];
   let lastX = 0;
   let lastG = 0;
-  const direction = numeral(f[5], true) > 0 ? 1 : -1;
+  const direction = Number(f[5]) > 0 ? 1 : -1;
   for (let k = 4; k < f.length; k = k + 2) {
-    const x = numeral(f[k], false);
-    const g = numeral(f[k + 1], true);
-    // Points climb in counts, and the span never goes flat or turns back.
-    if (!isFinite(x) || !isFinite(g) || x <= lastX || (g - lastG) * direction <= 0) {
+    const x = int(f[k]);
+    const g = Number(f[k + 1]);
+    // Points climb in counts, and the span never goes flat or turns back (NaN fails both).
+    if (!(x > lastX && (g - lastG) * direction > 0 && isFinite(g))) {
       return undefined;
     }
     counts.push(x);
@@ -134,8 +124,8 @@ export function decodeCalibrationRecord(text: string | undefined, cellCount: num
   }
   // Ends in "\n", so the last of these is "" and lines[1] is there.
   const lines = text.slice(0, end).split("\n");
-  const seq = lines[1].slice(0, 4) === "seq " ? numeral(lines[1].slice(4), false) : NaN;
-  if (lines[0] !== HEADER || !(seq >= 0) || !isFinite(seq) || lines.length !== cellCount + 3) {
+  const seq = lines[1].slice(0, 4) === "seq " ? int(lines[1].slice(4)) : NaN;
+  if (lines[0] !== HEADER || !(seq >= 0) || lines.length !== cellCount + 3) {
     return undefined;
   }
   const cells: CellCal[] = [];
