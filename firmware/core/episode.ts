@@ -76,18 +76,30 @@ function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: numb
   }
 }
 
-function gramsOf(lanes: EpisodeLane[], counts: number[], total: number): number[] {
+/**
+ * Grams per lane: its whole items, or its measured change where it has no unit weight, plus a
+ * share (by size) of what remains of the episode's sum. A lane with no unit weight whose change
+ * is no bigger than the others could have leaked onto it counts as leakage: its change goes back
+ * to the lanes that moved.
+ */
+function gramsOf(lanes: EpisodeLane[], counts: number[], total: number, moved: number): number[] {
+  const own: number[] = [];
   let explained = 0;
   let weight = 0;
   for (let i = 0; i < lanes.length; i++) {
-    explained = explained + (lanes[i].unitG > 0 ? counts[i] * lanes[i].unitG : lanes[i].grams);
-    weight = weight + (lanes[i].unitG > 0 ? Math.abs(counts[i] * lanes[i].unitG) : Math.abs(lanes[i].grams));
+    const g = lanes[i].grams;
+    let o = counts[i] * lanes[i].unitG;
+    if (lanes[i].unitG <= 0) {
+      o = Math.abs(g) <= leakBound(moved - Math.abs(g)) ? 0 : g;
+    }
+    own.push(o);
+    explained = explained + o;
+    weight = weight + Math.abs(o);
   }
   const rest = total - explained;
   const out: number[] = [];
   for (let i = 0; i < lanes.length; i++) {
-    const own = lanes[i].unitG > 0 ? counts[i] * lanes[i].unitG : lanes[i].grams;
-    out.push(weight > 0 ? own + (rest * Math.abs(own)) / weight : own);
+    out.push(weight > 0 ? own[i] + (rest * Math.abs(own[i])) / weight : own[i]);
   }
   return out;
 }
@@ -126,7 +138,7 @@ export function attribute(lanes: EpisodeLane[]): Attribution {
     }
   }
   if (lightest < 0) {
-    return { counts: counts, grams: gramsOf(lanes, counts, total), confidence: 1 };
+    return { counts: counts, grams: gramsOf(lanes, counts, total, moved), confidence: 1 };
   }
   const best: number[] = [];
   for (let i = 0; i < lanes.length; i++) {
@@ -135,5 +147,5 @@ export function attribute(lanes: EpisodeLane[]): Attribution {
   const state = { cost: -1, residual: 0 };
   search(lanes, lo, hi, lightest, 0, target, counts, best, state);
   const unit = lanes[lightest].unitG;
-  return { counts: best, grams: gramsOf(lanes, best, total), confidence: Math.max(0, 1 - (2 * Math.abs(state.residual)) / unit) };
+  return { counts: best, grams: gramsOf(lanes, best, total, moved), confidence: Math.max(0, 1 - (2 * Math.abs(state.residual)) / unit) };
 }
