@@ -397,3 +397,15 @@ describe("the firmware side", () => {
     }
   });
 });
+
+describe("saving a calibration", () => {
+  it("reports failure, and keeps the previous record, when the points would not survive the record", () => {
+    const store = new TearingStore();
+    const good: CellCal[] = [{ offset: 0, counts: [430000], grams: [1000] }];
+    expect(saveCalibration(store, good)).toBe(true);
+    // 430000.2 and 430000.4 both round to 430000: the record could never load.
+    const clash: CellCal[] = [{ offset: 0, counts: [430000.2, 430000.4], grams: [1000, 1001] }];
+    expect(saveCalibration(store, clash)).toBe(false);
+    expect(loadCalibration(store.reboot(), 1)!.cells).toEqual(good);
+  });
+});

@@ -24,7 +24,7 @@ export function loadCalibration(store: Store, cellCount: number): CalibrationRec
   return aIsNewest(a, b) ? a : b;
 }
 
-/** Saves cells as the next record, over the older slot; true once it has been read back whole. */
+/** Saves cells as the next record, over the older slot; true once it reads back and decodes (points that round together would not). */
 export function saveCalibration(store: Store, cells: CellCal[]): boolean {
   const a = decodeCalibrationRecord(store.read(SLOT_A), cells.length);
   const b = decodeCalibrationRecord(store.read(SLOT_B), cells.length);
@@ -33,5 +33,5 @@ export function saveCalibration(store: Store, cells: CellCal[]): boolean {
   const seq = current === undefined ? 1 : current.seq + 1;
   const slot = keepA ? SLOT_B : SLOT_A;
   const text = encodeCalibrationRecord({ seq: seq, cells: cells });
-  return store.write(slot, text) && store.read(slot) === text;
+  return store.write(slot, text) && store.read(slot) === text && decodeCalibrationRecord(text, cells.length) !== undefined;
 }

@@ -1,5 +1,6 @@
 import type { CellPins } from "../board";
 import { SETTLING_CONVERSIONS, type LoadCell, type SampleBatchHandler } from "../load-cell";
+import { mod } from "../../firmware/core/math";
 import type { NodeMcuClock } from "./clock";
 
 /* NodeMCU's hx711 mode for the clock pulses that select it (HX711 datasheet, Table 3): 25 → 0 (A/128), 26 → 1 (B/32), 27 → 2 (A/64). */
@@ -45,7 +46,8 @@ export class NodeMcuHx711Batch implements LoadCell {
     for (let i = 0; i < n; i++) {
       this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
     }
-    onBatch(this.batch, n, this.clock.unwrapMs(tUs));
+    // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
+    onBatch(this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)));
   }
 }
 

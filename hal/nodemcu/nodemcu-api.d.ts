@@ -36,7 +36,7 @@ declare namespace hx711 {
   function init(clk: number, data: number): void;
   /** mode 0 = A/128, 1 = B/32, 2 = A/64. */
   function read(mode: number): number;
-  /** callback(samples packed as 3-byte little-endian signed ints, time of the last one in µs, samples dropped). */
+  /** callback(samples packed as 3-byte little-endian signed ints, system_get_time() of the last one in µs (32 bits), samples dropped). */
   function start(mode: number, samples: number, callback: (this: void, s: string, tUs: number, dropped: number) => void): void;
   function stop(): void;
 }

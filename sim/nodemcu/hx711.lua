@@ -66,7 +66,8 @@ function vb.hx711_convert(cell, counts)
     if #batch.parts == batch.samples then
       local s = table.concat(batch.parts)
       batch.parts = {}
-      vb.call(batch.cb, s, vb.raw_us(), 0)
+      -- The C module stamps with system_get_time(): 32 bits on the ESP8266 (tmr.now keeps 31).
+      vb.call(batch.cb, s, vb.now_us % 4294967296, 0)
     end
     return
   end
