@@ -4,6 +4,7 @@ import { attribute, type EpisodeLane } from "./episode";
 import { LaneDetector } from "./lane-detector";
 import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
+import type { CellPins } from "../../hal/board";
 
 /** An episode still open after this long is resolved for the lanes that have settled. */
 const MAX_EPISODE_MS = 20000;
@@ -49,9 +50,13 @@ export class ShelfPipeline {
   private episodeSinceMs = -1;
   private seq = 0;
 
-  constructor(cal: Calibration, cellCount: number, lanes: LaneConfig[], private readonly nominalPeriodMs: number[]) {
-    for (let c = 0; c < cellCount; c++) {
-      this.filters.push(new CellFilter(cal, c, Math.ceil(1000 / nominalPeriodMs[c])));
+  private readonly nominalPeriodMs: number[] = [];
+
+  /** cells: the board's cells, for their nominal rates. */
+  constructor(cal: Calibration, cells: CellPins[], lanes: LaneConfig[]) {
+    for (let c = 0; c < cells.length; c++) {
+      this.nominalPeriodMs.push(1000 / cells[c].rateSps);
+      this.filters.push(new CellFilter(cal, c, cells[c].rateSps));
       this.lastBatchMs.push(-1);
       this.batchGapMs.push(0);
       this.reported.push(FAULT_NONE);

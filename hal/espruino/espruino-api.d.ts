@@ -18,6 +18,8 @@ declare var Int32Array: { new (length: number): Int32Array };
 
 interface EspruinoWatchEvent {
   state: boolean;
+  /** The pin the watch is on. */
+  pin: number;
   /** Seconds, on the getTime() clock, when the edge happened. */
   time: number;
 }
@@ -28,10 +30,8 @@ interface EspruinoWatchOptions {
   debounce?: number;
 }
 
-/** Espruino's utility object, the global object and process: the bundle only names them (see tools/build/entry.ts). */
+/** Espruino's utility object: the bundle only names it (see tools/build/entry.ts). */
 declare var E: object;
-declare var global: object;
-declare var process: object;
 
 declare function getTime(): number;
 declare function setInterval(fn: () => void, ms: number): number;

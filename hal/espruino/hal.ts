@@ -11,7 +11,7 @@ export function espruinoShelfHal(board: BoardConstants): ShelfHal {
   const clock = new EspruinoClock();
   const cells: LoadCell[] = [];
   for (let i = 0; i < board.cells.length; i++) {
-    cells.push(new EspruinoHx711(board.cells[i], clock.bootS));
+    cells.push(new EspruinoHx711(board.cells[i], i, clock.bootS));
   }
   return { clock: clock, cells: cells, store: new EspruinoStore(), link: new ConsoleLink(), log: new ConsoleLog() };
 }

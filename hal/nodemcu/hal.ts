@@ -15,7 +15,7 @@ export function nodemcuShelfHal(board: BoardConstants): ShelfHal {
   const clock = clockFor(board);
   const cells: LoadCell[] = [];
   for (let i = 0; i < board.cells.length; i++) {
-    cells.push(board.cells.length === 1 ? new NodeMcuHx711Batch(board.cells[i], clock) : new NodeMcuHx711Polled(board.cells[i], clock));
+    cells.push(board.cells.length === 1 ? new NodeMcuHx711Batch(board.cells[i], i, clock) : new NodeMcuHx711Polled(board.cells[i], i, clock));
   }
   return { clock: clock, cells: cells, store: new NodeMcuFileStore(), link: new ConsoleLink(), log: new ConsoleLog() };
 }

@@ -20,7 +20,7 @@ function signed24(b0: number, b1: number, b2: number): number {
 export class NodeMcuHx711Batch implements LoadCell {
   private readonly batch: number[] = [];
 
-  constructor(private readonly pins: CellPins, private readonly clock: NodeMcuClock) {
+  constructor(private readonly pins: CellPins, private readonly index: number, private readonly clock: NodeMcuClock) {
     hx711.init(pins.sck, pins.dout);
     for (let i = 0; i < pins.batch; i++) {
       this.batch.push(0);
@@ -47,7 +47,7 @@ export class NodeMcuHx711Batch implements LoadCell {
       this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
     }
     // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
-    onBatch(this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)));
+    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)));
   }
 }
 
@@ -60,7 +60,7 @@ export class NodeMcuHx711Polled implements LoadCell {
   private filled = 0;
   private settling = 0;
 
-  constructor(private readonly pins: CellPins, private readonly clock: NodeMcuClock) {
+  constructor(private readonly pins: CellPins, private readonly index: number, private readonly clock: NodeMcuClock) {
     gpio.mode(pins.dout, gpio.INT);
     gpio.mode(pins.sck, gpio.OUTPUT);
     gpio.write(pins.sck, gpio.LOW);
@@ -89,7 +89,7 @@ export class NodeMcuHx711Polled implements LoadCell {
       this.filled++;
       if (this.filled === pins.batch) {
         this.filled = 0;
-        onBatch(this.batch, pins.batch, this.clock.unwrapMs(whenUs));
+        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs));
       }
     });
   }

@@ -74,7 +74,7 @@ export class PinBus {
     while (this.queue.length) {
       const { watch, level, tUs } = this.queue.shift()!;
       const timeS = tUs / 1e6;
-      const e = { state: level !== 0, time: timeS, lastTime: watch.lastTimeS };
+      const e = { state: level !== 0, time: timeS, lastTime: watch.lastTimeS, pin: watch.pin };
       watch.lastTimeS = timeS;
       run(() => watch.fn(e));
     }

@@ -12,13 +12,13 @@ function ms(t: number): string {
   return formatInt(round(t * 1000)) + "us";
 }
 
-function watchCell(shelf: ShelfHal, i: number): (counts: number[], n: number, tLastMs: number) => void {
-  const handler = (counts: number[], n: number, tLastMs: number): void => {
+function watchCell(shelf: ShelfHal, i: number): (cell: number, counts: number[], n: number, tLastMs: number) => void {
+  const handler = (cell: number, counts: number[], n: number, tLastMs: number): void => {
     const values: string[] = [];
     for (let k = 0; k < n; k++) {
       values.push(formatInt(counts[k]));
     }
-    shelf.log.info("cell " + formatInt(i) + " n=" + formatInt(n) + " t=" + ms(tLastMs) + " " + values.join(","));
+    shelf.log.info("cell " + formatInt(cell) + " n=" + formatInt(n) + " t=" + ms(tLastMs) + " " + values.join(","));
   };
   shelf.cells[i].start(handler);
   return handler;
@@ -57,8 +57,8 @@ export function runProbe(shelf: ShelfHal, gate: GateHal): void {
   // Cell 0 powers down at 150 ms and wakes at 200 ms: nothing while down, then it settles.
   const cell0 = shelf.cells[0];
   clock.after(150, (): void => cell0.stop());
-  clock.after(200, (): void => cell0.start((counts: number[], n: number, tLastMs: number): void => {
-    log.info("woken cell 0 n=" + formatInt(n) + " t=" + ms(tLastMs) + " first=" + formatInt(counts[0]));
+  clock.after(200, (): void => cell0.start((cell: number, counts: number[], n: number, tLastMs: number): void => {
+    log.info("woken cell " + formatInt(cell) + " n=" + formatInt(n) + " t=" + ms(tLastMs) + " first=" + formatInt(counts[0]));
   }));
   const outer = gate.lanes[0].beamOuter;
   log.info("outer initially " + (outer.read() ? "1" : "0"));

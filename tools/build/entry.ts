@@ -14,10 +14,10 @@ const PORT_HAL = {
 
 /*
  * The minified app is top-level code, and esbuild never gives a top-level name to a global the
- * bundle reads; naming Espruino's own globals here keeps them from being shadowed (a function
- * called E would hide Espruino's E object for good).
+ * bundle reads; naming Espruino's E here keeps it from being shadowed (a function called E would
+ * hide Espruino's E object for good). Its other globals have names esbuild's never reach.
  */
-const ESPRUINO_GLOBALS_NOTE = "// Espruino's own globals: named so that minified names never shadow them.\nE;\nglobal;\nprocess;\n";
+const ESPRUINO_GLOBALS_NOTE = "// Espruino's E object: named so that no minified name shadows it.\nE;\n";
 
 /** A TypeScript literal with bare keys, so that the Espruino build's property mangling renames them with their uses. */
 function tsLiteral(value: unknown): string {
