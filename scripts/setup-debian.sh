@@ -2,13 +2,14 @@
 # Installs the Debian packages the test suite runs for real: the Lua interpreters the NodeMCU
 # virtual boards use, and the MQTT broker the MQTT tests start. Skips what is already there.
 set -euo pipefail
-packages=(lua5.1 lua5.3 luajit mosquitto)
+packages=(lua5.1 lua5.3 luajit mosquitto gcc-multilib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup-debian: ${packages[*]} already installed"
+  bash "$(dirname "$0")/lua32.sh"
   exit 0
 fi
 sudo=""
@@ -18,3 +19,4 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # The broker is started by the tests on loopback; the package's own service is not wanted.
 $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
+bash "$(dirname "$0")/lua32.sh"

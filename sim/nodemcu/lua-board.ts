@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-export type LuaInterpreter = "lua5.1" | "lua5.3" | "luajit";
+/** A Lua on the PATH, or the path of one (the 32-bit Lua 5.1 the heap budget is measured on). */
+export type LuaInterpreter = "lua5.1" | "lua5.3" | "luajit" | `/${string}` | `.${string}`;
 
 const VBOARD = join(dirname(fileURLToPath(import.meta.url)), "vboard.lua");
 

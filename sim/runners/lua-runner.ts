@@ -32,8 +32,8 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
   yield `E ${trace.endUs + REPLAY_TAIL_US}`;
 }
 
-/** Replays a trace on the virtual NodeMCU, running the built Lua bundle under the real interpreter. */
-export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boardId: string): Promise<RunResult> {
+/** Replays a trace on the virtual NodeMCU, running the built Lua bundle under the real interpreter (or another Lua of the same version). */
+export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boardId: string, interpreter?: LuaInterpreter): Promise<RunResult> {
   const boardFile = loadBoard(boardId);
   if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
     throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);
@@ -42,7 +42,7 @@ export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boar
   const constants = boardConstants(boardFile, shape);
   const built = await cachedBuild(boardId, trace.kind, shape);
   const files = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));
-  const out = await runLuaBoard(INTERPRETER[runner], commands(trace, boardFile, constants, files));
+  const out = await runLuaBoard(interpreter ?? INTERPRETER[runner], commands(trace, boardFile, constants, files));
   const errors: string[] = [];
   if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
   if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
