@@ -85,7 +85,10 @@ export class ShelfPipeline {
     for (let i = 0; i < n; i++) {
       const tMs = tLastMs - (n - 1 - i) * periodMs;
       const good = filter.push(counts[i]);
-      this.reportFaults(cell, tMs, onHealth);
+      // Faults change rarely; a call per sample is what an interpreter pays most for.
+      if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
+        this.reportFaults(cell, tMs, onHealth);
+      }
       if (good && laneIndex >= 0) {
         this.laneSample(this.lanes[laneIndex], tMs, onEvent);
       }
