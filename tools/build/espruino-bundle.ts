@@ -103,8 +103,8 @@ export async function espruinoToolsTransform(code: string): Promise<string> {
   }
 }
 
-/** Storage chunks: each is a temporary string while its write runs; 4 KB keeps an install within 1,700 JsVars. */
-const CHUNK_CHARS = 4096;
+/** Storage chunks: each is a temporary string while its write runs; under 4 KB keeps an install within 1,700 JsVars. */
+const CHUNK_CHARS = 3840;
 
 /** Where Espruino keeps the code it runs at every boot, straight from flash. */
 export const BOOT_CODE = ".bootcde";

@@ -41,5 +41,5 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
     hal.cells[i].start(onBatch);
   }
   hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs(), health));
-  hal.log.info("shelf " + board.deviceId + " up: " + cellCount + " cells, " + lanes.length + " lanes");
+  hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes");
 }
