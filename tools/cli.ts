@@ -14,7 +14,9 @@ program.command("build")
   .option("--out <dir>", "where to write the bundle (default build/BOARD/APP)")
   .option("--all", "build every board and both apps")
   .option("--json", "print the footprint as JSON")
-  .action(async (opts) => (process.exitCode = await (await import("./commands/build.ts")).buildCommand(opts)));
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/build.ts")).buildCommand(opts);
+  });
 
 program.command("replay")
   .description("run traces through the firmware on virtual boards; score against NAME.truth.jsonl when it is there")
@@ -23,7 +25,9 @@ program.command("replay")
   .addOption(new Option("--runner <name>", "which virtual board runs the firmware").choices(["source", "espruino", "lua51", "lua53", "all"]).default("source"))
   .option("--board <id>", "board for the runners of its platform (others keep their default)")
   .option("--json", "print results as JSON")
-  .action(async (traces: string[], opts) => (process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts)));
+  .action(async (traces: string[], opts) => {
+    process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts);
+  });
 
 const gen = program.command("gen").description("generate traces with ground truth");
 gen.command("shelf")
@@ -34,16 +38,22 @@ gen.command("shelf")
   .option("--duration-s <s>", "length of each trace (default: the scenario's own)")
   .requiredOption("--out <prefix>", "path prefix of the files to write (PREFIX-SCENARIO with all)")
   .option("--json", "list what was written as JSON")
-  .action(async (opts) => (process.exitCode = (await import("./commands/gen.ts")).genShelfCommand(opts)));
+  .action(async (opts) => {
+    process.exitCode = (await import("./commands/gen.ts")).genShelfCommand(opts);
+  });
 
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
   .option("--json", "print as JSON")
-  .action(async (opts) => (process.exitCode = (await import("./commands/boards.ts")).boardsCommand(opts)));
+  .action(async (opts) => {
+    process.exitCode = (await import("./commands/boards.ts")).boardsCommand(opts);
+  });
 
 program.command("check")
   .description("check every app and port against the firmware dialect, without building")
-  .action(async () => (process.exitCode = await (await import("./commands/check.ts")).checkCommand()));
+  .action(async () => {
+    process.exitCode = await (await import("./commands/check.ts")).checkCommand();
+  });
 
 /** Errors that say what is wrong with the input: printed as one message, not a stack. */
 const KNOWN = ["UsageError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
