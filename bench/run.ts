@@ -11,7 +11,6 @@ import { shelfDemo } from "../sim/gen/shelf-demo.ts";
 import { allRunners, boardFor, replayTrace } from "../sim/replay.ts";
 import { readTrace } from "../sim/trace/trace-reader.ts";
 import type { ShelfTrace } from "../sim/trace/trace-types.ts";
-import { loadBoard } from "../tools/build/board-file.ts";
 import { bareLoop } from "./bare-loop.ts";
 
 const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 10;
@@ -38,7 +37,7 @@ function bare(): { samplesPerS: number } {
 }
 
 const baseline = bare();
-const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r, undefined, (id) => loadBoard(id).platform, (id) => loadBoard(id).lua);
+const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r);
 const rows: [string, number, number][] = [["bare loop", baseline.samplesPerS, 1]];
 for (const runner of allRunners()) {
   await replayTrace(path, { runners: [runner] }, pick);

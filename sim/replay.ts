@@ -1,3 +1,4 @@
+import { loadBoard } from "../tools/build/board-file.ts";
 import { runOnEspruino } from "./runners/espruino-runner.ts";
 import { runOnNodeMcu } from "./runners/lua-runner.ts";
 import { DEFAULT_BOARD, RUNNERS, type RunnerName, type RunResult } from "./runners/runner-types.ts";
@@ -31,12 +32,13 @@ export async function runTrace(trace: Trace, runner: RunnerName, board: string):
   return runner === "source" || runner === "espruino" ? runOnEspruino(trace, runner, board) : runOnNodeMcu(trace, runner, board);
 }
 
-export function boardFor(runner: RunnerName, board: string | undefined, platformOf: (id: string) => string, luaOf: (id: string) => string | undefined): string {
+/** The board a runner uses: `board` when it is of the runner's platform (and Lua), else the runner's default. */
+export function boardFor(runner: RunnerName, board?: string): string {
   if (board === undefined) return DEFAULT_BOARD[runner];
-  const platform = platformOf(board);
+  const b = loadBoard(board);
   const wanted = runner === "source" || runner === "espruino" ? "espruino" : "nodemcu";
-  if (platform !== wanted) return DEFAULT_BOARD[runner];
-  if (wanted === "nodemcu" && luaOf(board) !== (runner === "lua51" ? "5.1" : "5.3")) return DEFAULT_BOARD[runner];
+  if (b.platform !== wanted) return DEFAULT_BOARD[runner];
+  if (wanted === "nodemcu" && b.lua !== (runner === "lua51" ? "5.1" : "5.3")) return DEFAULT_BOARD[runner];
   return board;
 }
 

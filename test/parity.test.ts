@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allRunners, boardFor, parityOf, replayTrace, type ReplayEntry } from "../sim/replay.ts";
-import { loadBoard } from "../tools/build/board-file.ts";
 import { traceText } from "../sim/gen/trace-writer.ts";
 import { Random } from "../sim/gen/random.ts";
 
-const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r, undefined, (id) => loadBoard(id).platform, (id) => loadBoard(id).lua);
+const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r);
 const replayAll = (path: string) => replayTrace(path, { runners: allRunners() }, pick);
 
 function expectParity(entries: ReplayEntry[]): void {

@@ -6,7 +6,6 @@ import { Random } from "../sim/gen/random.ts";
 import { SCENARIO_NAMES, buildScene } from "../sim/gen/shelf-scenarios.ts";
 import { renderShelf } from "../sim/gen/shelf-render.ts";
 import { allRunners, boardFor, parityOf, replayTrace, type ReplayEntry } from "../sim/replay.ts";
-import { loadBoard } from "../tools/build/board-file.ts";
 
 /*
  * Issue #3's accuracy targets, on the generated suite (every scenario, fixed seed) at both HX711
@@ -14,7 +13,7 @@ import { loadBoard } from "../tools/build/board-file.ts";
  */
 
 const SEED = 1;
-const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r, undefined, (id) => loadBoard(id).platform, (id) => loadBoard(id).lua);
+const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r);
 
 interface Figures {
   events: number;

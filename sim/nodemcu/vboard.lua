@@ -48,19 +48,22 @@ end
 local tmr_run = vb.run_timers
 local baseline_bytes = 0
 
+-- A stimulus at t: timers due before it fire first, then the clock stands at t.
+local function advance(t)
+  t = tonumber(t)
+  tmr_run(t, false)
+  vb.now_us = t
+end
+
 for line in io.lines() do
   local op = line:sub(1, 1)
   if op == "C" then
     local t, cell, counts = line:match("^C (%d+) (%d+) (%-?%d+)$")
-    t = tonumber(t)
-    tmr_run(t, false)
-    vb.now_us = t
+    advance(t)
     vb.hx711_convert(tonumber(cell), tonumber(counts))
   elseif op == "P" then
     local t, pin, level = line:match("^P (%d+) (%d+) (%d)$")
-    t = tonumber(t)
-    tmr_run(t, false)
-    vb.now_us = t
+    advance(t)
     vb.gpio_drive(tonumber(pin), tonumber(level))
   elseif op == "E" then
     local t = tonumber(line:match("^E (%d+)$"))

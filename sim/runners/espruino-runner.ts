@@ -1,6 +1,6 @@
 import type { BoardConstants } from "../../hal/board.ts";
 import { boardConstants, loadBoard } from "../../tools/build/board-file.ts";
-import { bundleFileName, cachedBuild } from "../../tools/build/build.ts";
+import { buildTag, bundleFileName, cachedBuild } from "../../tools/build/build.ts";
 import { writeEntry } from "../../tools/build/entry.ts";
 import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
 import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
@@ -40,7 +40,7 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
     filename = bundleFileName(boardFile, app);
     code = built.files[filename];
   } else {
-    const tag = `${boardId}-${app}${shape.cells ? `-c${shape.cells}` : ""}${shape.gateLanes ? `-g${shape.gateLanes}` : ""}${shape.rateSps ? `-r${shape.rateSps}` : ""}-source`;
+    const tag = `${buildTag(boardId, app, shape)}-source`;
     code = await sourceBundle(constants, app, tag);
     filename = `${tag}.js`;
   }

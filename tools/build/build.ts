@@ -45,11 +45,16 @@ function initLua(board: BoardFile, app: AppName): string {
     `if not ok then print("E boot failed: " .. tostring(err)) end\n`;
 }
 
+/** A name for a board and app built with the given replay shape (extra cells, lanes, another rate). */
+export function buildTag(boardId: string, app: AppName, opts: ConstantOptions): string {
+  return `${boardId}-${app}${opts.cells ? `-c${opts.cells}` : ""}${opts.gateLanes ? `-g${opts.gateLanes}` : ""}${opts.rateSps ? `-r${opts.rateSps}` : ""}`;
+}
+
 /** Checks the dialect, bundles, and checks the budget; writes nothing. */
 export async function compileApp(boardId: string, app: AppName, opts: ConstantOptions = {}): Promise<{ board: BoardFile; files: Record<string, string>; footprint: Footprint }> {
   const board = loadBoard(boardId);
   const constants = boardConstants(board, opts);
-  const tag = `${board.id}-${app}${opts.cells ? `-c${opts.cells}` : ""}${opts.gateLanes ? `-g${opts.gateLanes}` : ""}${opts.rateSps ? `-r${opts.rateSps}` : ""}`;
+  const tag = buildTag(board.id, app, opts);
   const entry = writeEntry(board.platform, app, constants, tag);
   const problems = await checkDialect([entry], board.platform);
   if (problems.length) throw new DialectError(problems);

@@ -38,7 +38,7 @@ export async function replayCommand(traces: string[], args: ReplayArgs): Promise
     if (statSync(t).isDirectory()) throw new UsageError(`${t} is a folder: give trace files (NAME.trace.csv)`);
   }
   if (args.board !== undefined) loadBoard(args.board);
-  const pick = (r: RunnerName) => boardFor(r, args.board, (id) => loadBoard(id).platform, (id) => loadBoard(id).lua);
+  const pick = (r: RunnerName) => boardFor(r, args.board);
   const entries: ReplayEntry[] = [];
   let failed = false;
   for (const path of traces) {
