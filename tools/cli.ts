@@ -42,6 +42,15 @@ gen.command("shelf")
     process.exitCode = (await import("./commands/gen.ts")).genShelfCommand(opts);
   });
 
+const trace = program.command("trace").description("convert traces between their forms, and import recordings from elsewhere");
+trace.command("convert")
+  .description("convert a trace between CSV (NAME.trace.csv) and binary (NAME.trace.bin), losslessly; the suffixes pick the forms")
+  .argument("<in>", "the trace to read")
+  .argument("<out>", "the trace to write")
+  .action(async (input: string, output: string) => {
+    process.exitCode = await (await import("./commands/trace-convert.ts")).traceConvertCommand(input, output);
+  });
+
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
   .option("--json", "print as JSON")
