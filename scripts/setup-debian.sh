@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: the Lua interpreters the NodeMCU
-# virtual boards use, and the MQTT broker the MQTT tests start. Skips what is already there.
+# virtual boards use, the MQTT broker the MQTT tests start, and the Chromium the HTML report test
+# drives through playwright-core (no browser download). Skips what is already there.
 set -euo pipefail
-packages=(lua5.1 lua5.3 luajit mosquitto gcc-multilib)
+packages=(lua5.1 lua5.3 luajit mosquitto gcc-multilib chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
