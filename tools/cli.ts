@@ -25,6 +25,7 @@ program.command("replay")
   .addOption(new Option("--runner <name>", "which virtual board runs the firmware").choices(["source", "espruino", "lua51", "lua53", "all"]).default("source"))
   .option("--board <id>", "board for the runners of its platform (others keep their default)")
   .option("--json", "print results as JSON")
+  .option("--report <file>", "also write an HTML report (self-contained, opens offline): charts per lane, misses, phantoms, wrong counts")
   .action(async (traces: string[], opts) => {
     process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts);
   });
