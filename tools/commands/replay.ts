@@ -1,4 +1,5 @@
 import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { loadBoard } from "../build/board-file.ts";
 import { allRunners, boardFor, parityOf, replayJson, replayTrace, type ReplayEntry } from "../../sim/replay.ts";
 import { RUNNERS, type RunnerName } from "../../sim/runners/runner-types.ts";
@@ -9,6 +10,8 @@ export interface ReplayArgs {
   runner: string;
   board?: string;
   json?: boolean;
+  /** Write the HTML report here. */
+  report?: string;
 }
 
 function fmt(x: number | null | undefined, digits = 3): string {
@@ -38,14 +41,18 @@ export async function replayCommand(traces: string[], args: ReplayArgs): Promise
     if (statSync(t).isDirectory()) throw new UsageError(`${t} is a folder: give trace files (NAME.trace.csv)`);
   }
   if (args.board !== undefined) loadBoard(args.board);
+  // Checked before the replay, which may take hours, not after it.
+  if (args.report !== undefined && !existsSync(dirname(args.report))) throw new UsageError(`--report: no such folder: ${dirname(args.report)}`);
   const pick = (r: RunnerName) => boardFor(r, args.board);
   const entries: ReplayEntry[] = [];
   let failed = false;
+  const failures: { trace: string; message: string }[] = [];
   for (const path of traces) {
     try {
       entries.push(...(await replayTrace(path, { runners, board: args.board, truthFile: args.truth }, pick)));
     } catch (e) {
       failed = true;
+      failures.push({ trace: path, message: (e as Error).message });
       process.stderr.write(`aisle replay: ${(e as Error).message}\n`);
     }
   }
@@ -61,6 +68,15 @@ export async function replayCommand(traces: string[], args: ReplayArgs): Promise
   } else {
     process.stdout.write(table(entries) + "\n");
     if (runners.length > 1 && entries.length > 0) process.stdout.write(parity ? "parity: every runner published the same events\n" : "parity: FAILED, the runners disagree\n");
+  }
+  if (args.report !== undefined) {
+    const { writeReport } = await import("../../sim/report/write-report.ts");
+    try {
+      writeReport(args.report, entries, failures);
+    } catch (e) {
+      process.stderr.write(`aisle replay: ${(e as Error).message}\n`);
+      return 1;
+    }
   }
   if (runners.length > 1 && !parity) return 1;
   return failed ? 1 : 0;
