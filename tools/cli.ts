@@ -51,6 +51,25 @@ trace.command("convert")
   .action(async (input: string, output: string) => {
     process.exitCode = await (await import("./commands/trace-convert.ts")).traceConvertCommand(input, output);
   });
+trace.command("import")
+  .description("import a recording into trace format 1: a folder of per-plate CSVs (AiFi/CMU form) or AiFi's long-form CSV with a planogram, or any CSV through column flags (docs/import.md)")
+  .argument("<input>", "a folder of per-plate CSVs, or a CSV file")
+  .requiredOption("--out <prefix>", "writes PREFIX.trace.csv, and PREFIX.truth.jsonl when there are labels")
+  .option("--planogram <file>", "plates, lanes, SKUs and unit weights (default for a folder: DIR/planogram.json)")
+  .option("--labels <file>", "labelled events (default for a folder: DIR/events.csv when it is there)")
+  .option("--time <col>", "CSV: the time column, by header name or number from 1 (default 1)")
+  .option("--time-unit <unit>", "CSV: s, ms or us (default s)")
+  .option("--time-base <base>", "unix, relative or auto (default auto: unix from 1973 on)")
+  .option("--weight <col[=id]>", "CSV: a weight column and its channel id; repeat for each (default: every other column)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option("--unit <unit>", "CSV: grams or counts (default grams)")
+  .option("--delimiter <char>", "CSV: , ; | or tab (default ,)")
+  .option("--no-header", "CSV: the first row is data")
+  .option("--rate <hz>", "the nominal sample rate, instead of the one measured from the data")
+  .option("--device <id>", "the trace's device id")
+  .option("--json", "print what was written as JSON")
+  .action(async (input: string, opts) => {
+    process.exitCode = (await import("./commands/trace-import.ts")).traceImportCommand(input, opts);
+  });
 
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
