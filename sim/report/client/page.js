@@ -67,7 +67,8 @@ function focusIssue(issueId) {
   }
   const u = makeChart(el);
   const padMs = Math.max(3000, (issue.t1 - issue.t0) * 0.5);
-  u.setScale("x", { min: (issue.t0 - padMs) / 1000, max: (issue.t1 + padMs) / 1000 });
+  const endMs = Math.max(tr.series.endMs, issue.t1);
+  u.setScale("x", { min: Math.max(0, issue.t0 - padMs) / 1000, max: Math.min(endMs, issue.t1 + padMs) / 1000 });
   redraw(traceId);
   const box = el.closest(".lane");
   box.scrollIntoView({ block: "center" });
