@@ -13,6 +13,9 @@ import { gateDemo } from "../sim/gen/gate-demo.ts";
  * trace whose truth holds one more pick than happened, so the report has a miss to show.
  */
 
+// The functions given to page.evaluate run in the page; the host tsconfig has no DOM library.
+declare const document: any, window: any, location: any;
+
 const aisle = (...args: string[]) => spawnSync(process.execPath, ["tools/aisle.mjs", ...args], { encoding: "utf8" });
 
 let dir: string;
