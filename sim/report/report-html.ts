@@ -69,7 +69,7 @@ function totalRows(traces: ReportTrace[]): string {
     const p = r.det ? r.matched / r.det : 1;
     const rc = r.truth ? r.matched / r.truth : 1;
     const f1 = p + rc === 0 ? 0 : (2 * p * rc) / (p + rc);
-    return `<tr><td>all ${r.traces} traces with truth</td><td>${esc(runner)}</td><td>${r.det}</td><td>${r.truth}</td><td>${fmt(p)}</td><td>${fmt(rc)}</td><td>${fmt(f1)}</td><td colspan="6"></td></tr>`;
+    return `<tr><td>${r.traces === 1 ? "the 1 trace" : `all ${r.traces} traces`} with truth</td><td>${esc(runner)}</td><td>${r.det}</td><td>${r.truth}</td><td>${fmt(p)}</td><td>${fmt(rc)}</td><td>${fmt(f1)}</td><td colspan="6"></td></tr>`;
   }).join("");
 }
 

@@ -117,8 +117,17 @@ function baseOpts(el, series, draw) {
 }
 
 /** One shelf lane: its weight in grams over time, truth shaded, detections and issues marked. */
-function shelfChart(el, lane, view) {
+function shelfChart(el, lane, endMs, view) {
   const xs = decode(lane.t10, 10000), ys = decode(lane.g10, 10);
+  // Gaps at both ends, so every lane of a trace spans the whole trace and their times line up.
+  if (!(xs[0] <= 0)) {
+    xs.unshift(0);
+    ys.unshift(null);
+  }
+  if (!(xs[xs.length - 1] >= endMs / 1000)) {
+    xs.push(endMs / 1000);
+    ys.push(null);
+  }
   const opts = baseOpts(el, [
     { label: "time", value: (u, v) => fmtS(v) },
     { label: lane.lane + " weight", stroke: COLORS.line, width: 1.25, value: (u, v) => (v == null ? "–" : v.toFixed(1) + " g") },

@@ -31,7 +31,7 @@ function makeChart(el) {
   const traceId = el.dataset.trace, tr = dataOf(traceId), lane = tr.series.lanes[Number(el.dataset.lane)];
   const view = () => viewOf(traceId);
   el.textContent = "";
-  const u = tr.series.kind === "gate" ? gateChart(el, lane, tr.series.endMs, view) : shelfChart(el, lane, view);
+  const u = tr.series.kind === "gate" ? gateChart(el, lane, tr.series.endMs, view) : shelfChart(el, lane, tr.series.endMs, view);
   made.set(el, u);
   el.dataset.ready = "1";
   return u;
