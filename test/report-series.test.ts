@@ -64,6 +64,17 @@ describe("the report's lane series", () => {
     expect(s.endMs).toBeCloseTo(4 * 3600 * 1000 - 12.5, 6);
   });
 
+  it("keeps every sample in the windows the report zooms to, and the coarse series elsewhere", () => {
+    const windowMs = { t0Ms: 3_600_000, t1Ms: 3_606_000 }; // an hour in, 6 s: 480 rows, 240 of them with p1
+    const s = shelfSeries(longStream(4, -1), 2000, [{ lane: "A1", ...windowMs }, { lane: "B9", t0Ms: 0, t1Ms: 1e9 }]);
+    if (s.kind !== "shelf") throw new Error("shelf expected");
+    const t = s.lanes[0].tMs;
+    const inside = t.filter((x) => x >= windowMs.t0Ms && x <= windowMs.t1Ms);
+    expect(inside.length).toBe(481); // every row from the window's start to its end, inclusive
+    expect(t.length).toBeLessThanOrEqual(2000 + 800);
+    for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThan(t[i - 1]);
+  });
+
   it("downsamples in one pass exactly as buckets of the final width would", () => {
     const b = new MinMaxBuckets(8, 1);
     const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i * 0.37) * 100 + (i === 613 ? 900 : 0));

@@ -13,7 +13,15 @@ export interface ReportIssue {
   lane: string;
   t0Ms: number;
   t1Ms: number;
+  /** The window a link zooms the chart to; the report keeps the lane at full detail there. */
+  zoom: { t0Ms: number; t1Ms: number };
   text: string;
+}
+
+/** An issue's window with room either side: enough to see the lane settle before and after. */
+export function zoomWindow(t0Ms: number, t1Ms: number): { t0Ms: number; t1Ms: number } {
+  const padMs = Math.max(3000, (t1Ms - t0Ms) * 0.5);
+  return { t0Ms: Math.max(0, t0Ms - padMs), t1Ms: t1Ms + padMs };
 }
 
 /** What the page's script draws for one trace: series (read apart, see laneSeries), truth, each runner's events, issues. */
@@ -21,7 +29,7 @@ export interface ChartData {
   truth: { type: string; lane: string; t0: number; t1: number; count?: number; grams?: number }[];
   /** Runners that published the same payloads share a group: one group when they all agree. */
   groups: { members: string[]; events: { type: string; lane: string; t: number; t0?: number; count?: number; grams?: number }[] }[];
-  issues: { id: string; kind: IssueKind; runners: string[]; lane: string; t0: number; t1: number }[];
+  issues: { id: string; kind: IssueKind; runners: string[]; lane: string; t0: number; t1: number; z0: number; z1: number }[];
 }
 
 export interface ReportTrace {
@@ -65,7 +73,7 @@ function issuesOf(traceId: string, entries: ReplayEntry[]): ReportIssue[] {
     const key = `${kind}|${lane}|${t0Ms}|${t1Ms}|${text}`;
     const seen = byKey.get(key);
     if (seen) seen.runners.push(runner);
-    else byKey.set(key, { id: "", kind, runners: [runner], lane, t0Ms, t1Ms, text });
+    else byKey.set(key, { id: "", kind, runners: [runner], lane, t0Ms, t1Ms, zoom: zoomWindow(t0Ms, t1Ms), text });
   };
   for (const e of entries) {
     const s = e.score;
@@ -117,7 +125,7 @@ export function reportModel(entries: ReplayEntry[]): ReportTrace[] {
       chart: {
         truth: truth.map((t) => ({ type: t.type, lane: t.lane, t0: t.tStartMs, t1: t.tEndMs, count: t.count, grams: t.grams })),
         groups,
-        issues: issues.map((x) => ({ id: x.id, kind: x.kind, runners: x.runners, lane: x.lane, t0: x.t0Ms, t1: x.t1Ms })),
+        issues: issues.map((x) => ({ id: x.id, kind: x.kind, runners: x.runners, lane: x.lane, t0: x.t0Ms, t1: x.t1Ms, z0: x.zoom.t0Ms, z1: x.zoom.t1Ms })),
       },
     };
   });

@@ -1,4 +1,5 @@
 import { NO_SAMPLE, type ShelfStream } from "../trace/trace-stream.ts";
+import { DetailKeeper, mergePoints, type DetailWindow } from "./detail-windows.ts";
 import { MinMaxBuckets } from "./min-max-buckets.ts";
 import type { ShelfLaneSeries, TraceSeries } from "./series-types.ts";
 
@@ -6,14 +7,19 @@ import type { ShelfLaneSeries, TraceSeries } from "./series-types.ts";
  * Each lane's weight over time from a shelf stream, in one pass and constant memory: grams =
  * (counts − offset) × g_per_count per channel (the trace's own calibration), summed over the
  * lane's channels, each holding its last sample (channels may be sampled at different instants).
- * A lane starts once all its channels have a sample. At most `maxPoints` points per lane.
+ * A lane starts once all its channels have a sample. At most `maxPoints` points per lane, plus
+ * full detail in the windows given (up to 800 points each, 8,000 a lane in all).
  */
-export function shelfSeries(stream: ShelfStream, maxPoints: number): TraceSeries {
+export function shelfSeries(stream: ShelfStream, maxPoints: number, windows: DetailWindow[] = []): TraceSeries {
   const { channels, lanes } = stream.header;
   const grams = new Float64Array(channels.length);
   const seen = new Uint8Array(channels.length);
   const lanesOf = channels.map((_, c) => lanes.flatMap((l, i) => (l.channels.includes(c) ? [i] : [])));
   const buckets = lanes.map(() => new MinMaxBuckets(Math.max(1, Math.floor(maxPoints / 2))));
+  const details = lanes.map((lane) => {
+    const mine = windows.filter((w) => w.lane === lane.id);
+    return new DetailKeeper(mine, Math.max(40, Math.min(800, Math.floor(8000 / Math.max(1, mine.length)))));
+  });
   const missing = lanes.map((l) => new Set(l.channels).size);
   const dirty = new Uint8Array(lanes.length);
   const offsets = channels.map((c) => c.offset);
@@ -38,11 +44,12 @@ export function shelfSeries(stream: ShelfStream, maxPoints: number): TraceSeries
         let sum = 0;
         for (const c of lanes[l].channels) sum += grams[c];
         buckets[l].add(tUs[r], sum);
+        details[l].add(tUs[r], sum);
       }
     }
   }
   const out: ShelfLaneSeries[] = lanes.map((lane, l) => {
-    const p = buckets[l].points();
+    const p = mergePoints(buckets[l].points(), details[l].points());
     return {
       lane: lane.id, sku: lane.sku, unitG: lane.unitG,
       tMs: p.tUs.map((t) => Math.round(t / 100) / 10),

@@ -1,6 +1,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ReplayEntry } from "../replay.ts";
+import type { DetailWindow } from "./detail-windows.ts";
 import { laneSeries } from "./lane-series.ts";
 import { reportModel, type SeriesOrError } from "./report-model.ts";
 import { reportHead, reportTail } from "./report-html.ts";
@@ -10,7 +11,7 @@ export interface ReportOptions {
   /** Points kept per lane; by default 2,000, fewer when there are very many traces, so the page stays openable. */
   maxPointsPerLane?: number;
   /** Where a trace's series come from: laneSeries(file) unless given (a caller that already has them). */
-  seriesOf?: (trace: string, maxPointsPerLane: number) => SeriesOrError;
+  seriesOf?: (trace: string, maxPointsPerLane: number, detail: DetailWindow[]) => SeriesOrError;
 }
 
 /** 2,000 points per lane up to 500 traces, then fewer (never under 200): with 3 lanes a trace, about 3 M points in all, a page that opens in seconds. */
@@ -18,9 +19,9 @@ export function defaultPointsPerLane(traces: number): number {
   return Math.max(200, Math.min(2000, Math.floor(1_000_000 / Math.max(1, traces))));
 }
 
-function seriesOrError(trace: string, maxPoints: number): SeriesOrError {
+function seriesOrError(trace: string, maxPoints: number, detail: DetailWindow[]): SeriesOrError {
   try {
-    return laneSeries(trace, maxPoints);
+    return laneSeries(trace, maxPoints, detail);
   } catch (e) {
     return { kind: "error", message: (e as Error).message };
   }
@@ -47,7 +48,7 @@ export function writeReport(file: string, entries: ReplayEntry[], failures: { tr
   const put = (s: string) => (bytes += writeSync(fd, s));
   try {
     put(reportHead(traces, failures));
-    for (const t of traces) put(traceSection(t, seriesOf(t.file, points)));
+    for (const t of traces) put(traceSection(t, seriesOf(t.file, points, t.issues.map((i) => ({ lane: i.lane, ...i.zoom })))));
     put(reportTail());
     closeSync(fd);
     renameSync(tmp, file);

@@ -66,9 +66,8 @@ function focusIssue(issueId) {
     return;
   }
   const u = makeChart(el);
-  const padMs = Math.max(3000, (issue.t1 - issue.t0) * 0.5);
-  const endMs = Math.max(tr.series.endMs, issue.t1);
-  u.setScale("x", { min: Math.max(0, issue.t0 - padMs) / 1000, max: Math.min(endMs, issue.t1 + padMs) / 1000 });
+  // The zoom window (z0, z1) is where the report kept the lane at full detail.
+  u.setScale("x", { min: issue.z0 / 1000, max: Math.min(Math.max(tr.series.endMs, issue.t1), issue.z1) / 1000 });
   redraw(traceId);
   const box = el.closest(".lane");
   box.scrollIntoView({ block: "center" });
