@@ -6,6 +6,9 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gateDemo } from "../sim/gen/gate-demo.ts";
+import { Random } from "../sim/gen/random.ts";
+import { buildScene } from "../sim/gen/shelf-scenarios.ts";
+import { renderShelf } from "../sim/gen/shelf-render.ts";
 
 /*
  * The HTML replay report, opened in a real headless Chromium (Debian's, driven by playwright-core;
@@ -25,8 +28,9 @@ let browser: Browser;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "aisle-report-"));
   for (const [scenario, name] of [["single", "clean"], ["two-lanes", "missed"]]) {
-    const g = aisle("gen", "shelf", "--scenario", scenario, "--seed", "4", "--duration-s", "60", "--out", join(dir, name));
-    expect(g.stderr).toBe("");
+    const out = renderShelf(buildScene(scenario, { seed: 4, rateHz: 80, durationS: 60 }), new Random(5));
+    writeFileSync(join(dir, `${name}.trace.csv`), out.trace);
+    writeFileSync(join(dir, `${name}.truth.jsonl`), out.truth);
   }
   const firstLine = readFileSync(join(dir, "missed.truth.jsonl"), "utf8").split("\n")[0];
   const lane = (JSON.parse(firstLine) as { lane: string }).lane;
