@@ -8,7 +8,8 @@ import type { ShelfLaneSeries, TraceSeries } from "./series-types.ts";
  * (counts − offset) × g_per_count per channel (the trace's own calibration), summed over the
  * lane's channels, each holding its last sample (channels may be sampled at different instants).
  * A lane starts once all its channels have a sample. At most `maxPoints` points per lane, plus
- * full detail in the windows given (up to 800 points each, 8,000 a lane in all).
+ * full detail in the windows given (with 2,000 points a lane, up to 800 points each, 8,000 a lane
+ * in all; proportionally fewer with fewer points).
  */
 export function shelfSeries(stream: ShelfStream, maxPoints: number, windows: DetailWindow[] = []): TraceSeries {
   const { channels, lanes } = stream.header;
@@ -18,7 +19,9 @@ export function shelfSeries(stream: ShelfStream, maxPoints: number, windows: Det
   const buckets = lanes.map(() => new MinMaxBuckets(Math.max(1, Math.floor(maxPoints / 2))));
   const details = lanes.map((lane) => {
     const mine = windows.filter((w) => w.lane === lane.id);
-    return new DetailKeeper(mine, Math.max(40, Math.min(800, Math.floor(8000 / Math.max(1, mine.length)))));
+    // Detail shrinks with the coarse series when a report of many traces asks for fewer points.
+    const cap = Math.max(40, Math.round((800 * maxPoints) / 2000));
+    return new DetailKeeper(mine, Math.max(40, Math.min(cap, Math.floor((cap * 10) / Math.max(1, mine.length)))));
   });
   const missing = lanes.map((l) => new Set(l.channels).size);
   const dirty = new Uint8Array(lanes.length);
