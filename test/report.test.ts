@@ -6,6 +6,9 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gateDemo } from "../sim/gen/gate-demo.ts";
+import type { ReplayEntry } from "../sim/replay.ts";
+import { writeReport } from "../sim/report/write-report.ts";
+import { scoreEvents, type DetectedEvent } from "../sim/score.ts";
 import { Random } from "../sim/gen/random.ts";
 import { buildScene } from "../sim/gen/shelf-scenarios.ts";
 import { renderShelf } from "../sim/gen/shelf-render.ts";
@@ -157,6 +160,30 @@ describe("the HTML replay report", () => {
     expect(await chart.getAttribute("data-x-min")).not.toBeNull();
     expect(await page.locator("li#t2-i0").getAttribute("class")).toContain("current");
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the events of the runners that saw an issue when runners disagree", async () => {
+    // Entries made by hand: lua51 publishes one put more than source, a phantom only it has.
+    const truth = [{ type: "pick", lane: "A1", tStartMs: 10_000, tEndMs: 11_000, grams: -704, count: 2 }];
+    const pick = { type: "pick", lane: "A1", t_ms: 11_500, t_start_ms: 10_100, grams: -352, count: 1 };
+    const put = { type: "put", lane: "A1", t_ms: 40_000, t_start_ms: 39_000, grams: 352, count: 1 };
+    const entry = (runner: "source" | "lua51", events: DetectedEvent[]): ReplayEntry => ({
+      trace: "data/demo/shelf-demo.trace.csv", runner, board: "-", samples: 3, events, payloads: events.map((e) => JSON.stringify(e)),
+      health: [], truth, score: scoreEvents("shelf", events, truth), wallMs: 0, firmwareErrors: [],
+    });
+    const out = join(dir, "differ.html");
+    writeReport(out, [entry("source", [pick]), entry("lua51", [pick, put])]);
+    const { page, problems, network } = await open(pathToFileURL(out).href);
+    expect(await page.locator("li.count").count()).toBe(1);
+    const phantom = page.locator("li.phantom a[data-issue]");
+    expect(await phantom.count()).toBe(1);
+    expect(await page.locator("#t0-runner").inputValue()).toBe("0");
+    await phantom.click();
+    expect(await page.locator("#t0-runner option:checked").textContent()).toBe("lua51");
+    expect(await dataPixels(page, "t0-l0-chart")).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+    expect(network).toEqual([]);
     await page.close();
   });
 
