@@ -14,5 +14,11 @@ import { shelfSeries } from "./shelf-series.ts";
  */
 export function laneSeries(path: string, maxPointsPerLane = 2000, detail: DetailWindow[] = []): TraceSeries {
   const trace = readTrace(path);
-  return trace.kind === "gate" ? gateSeries(trace) : shelfSeries(memoryShelfStream(trace), maxPointsPerLane, detail);
+  if (trace.kind === "gate") return gateSeries(trace);
+  const stream = memoryShelfStream(trace);
+  try {
+    return shelfSeries(stream, maxPointsPerLane, detail);
+  } finally {
+    stream.close();
+  }
 }
