@@ -82,9 +82,10 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
       return storage.get(name);
     },
     /** With offset and size, as Espruino: the first write creates the file at `size` bytes, later ones fill it in. */
-    write(name: string, data: string, offset?: number, size?: number): boolean {
+    /** data: a string, or bytes (an ArrayBuffer or typed array), which Espruino stores as they are. */
+    write(name: string, data: unknown, offset?: number, size?: number): boolean {
       if (typeof name !== "string" || name.length === 0 || name.length > STORAGE_NAME_MAX) throw new Error(`Storage: name ${JSON.stringify(name)} must be 1 to ${STORAGE_NAME_MAX} characters`);
-      const text = String(data);
+      const text = data instanceof Uint8Array || data instanceof ArrayBuffer ? Buffer.from(data as Uint8Array).toString("latin1") : String(data);
       if (offset === undefined) {
         storage.set(name, text);
         return true;
@@ -133,6 +134,10 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
         let s = 0;
         for (let i = 0; i < a.length; i++) s += a[i];
         return s;
+      },
+      toArrayBuffer: (s: string) => {
+        const b = Buffer.from(String(s), "latin1");
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
       },
       variance: (a: ArrayLike<number>, mean: number) => {
         let s = 0;

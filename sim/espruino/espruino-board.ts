@@ -1,6 +1,8 @@
 import vm from "node:vm";
 import { TimerQueue } from "../timer-queue.ts";
+import { detokenise, isPretokenised } from "./detokenise.ts";
 import { espruinoGlobals } from "./espruino-api.ts";
+import { JsVarMeter, type ProcessMemory } from "./jsvar-meter.ts";
 import { PinBus } from "./pin-bus.ts";
 
 export interface EspruinoBoardOptions {
@@ -31,6 +33,7 @@ export class EspruinoBoard {
   private readonly devices: ExternalDevice[] = [];
   private loadRequested = false;
   readonly errors: string[] = [];
+  private jsvars: JsVarMeter | undefined;
 
   constructor(private readonly opts: EspruinoBoardOptions) {
     this.pins = new PinBus(this.timers, () => this.now);
@@ -38,6 +41,18 @@ export class EspruinoBoard {
 
   get nowUs(): number {
     return this.now;
+  }
+
+  /** Counts JsVars as Espruino does, for memory() and process.memory(); call before boot(), as it instruments the code (vm mode). */
+  countJsVars(total: number): void {
+    if (this.opts.mode !== "vm") throw new Error("counting JsVars needs the vm mode");
+    this.jsvars = new JsVarMeter(total, this.opts.storage);
+  }
+
+  /** process.memory() as Espruino would report it now. */
+  memory(): ProcessMemory {
+    if (this.jsvars === undefined) throw new Error("memory(): call countJsVars() before boot()");
+    return this.jsvars.memory();
   }
 
   addDevice(d: ExternalDevice): void {
@@ -64,14 +79,22 @@ export class EspruinoBoard {
     }
   }
 
-  private run(code: string, filename: string): void {
+  private run(stored: string, filename: string): void {
+    let code = stored;
+    try {
+      code = isPretokenised(stored) ? detokenise(stored) : stored;
+    } catch (e) {
+      this.errors.push(`${filename}: ${(e as Error).message}`);
+      return;
+    }
     const globals = espruinoGlobals({
       timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
       load: () => (this.loadRequested = true),
     });
     this.guard(() => {
       if (this.opts.mode === "vm") {
-        vm.runInContext(code, vm.createContext({ ...globals }), { filename });
+        const run = this.jsvars?.prepare(code, filename, globals) ?? { code, globals: { ...globals } };
+        vm.runInContext(run.code, vm.createContext(run.globals), { filename });
       } else {
         const names = Object.keys(globals);
         new Function(...names, code)(...names.map((n) => globals[n]));

@@ -8,7 +8,7 @@ interface Watch {
   repeat: boolean;
   debounceUs: number;
   reported: number;
-  pendingCheck: { cancelled: boolean } | undefined;
+  pendingCheck: { cancelled: boolean; dueUs: number; level: number; edgeUs: number } | undefined;
   fn: (e: { state: boolean; time: number; lastTime: number }) => void;
   lastTimeS: number;
 }
@@ -85,9 +85,17 @@ export class PinBus {
       this.fire(w, level, this.nowUs());
       return;
     }
-    if (w.pendingCheck) w.pendingCheck.cancelled = true;
     const edgeUs = this.nowUs();
-    const check = this.timers.add(edgeUs + w.debounceUs, 0, -1, () => {
+    const pending = w.pendingCheck;
+    if (pending) {
+      pending.cancelled = true;
+      // The level held for the whole debounce up to this very instant: it stands, as on Espruino,
+      // which runs a timeout that is due (or overdue) before it takes the next edge.
+      if (edgeUs >= pending.dueUs) this.fire(w, pending.level, pending.edgeUs);
+    }
+    const check = { cancelled: false, dueUs: edgeUs + w.debounceUs, level, edgeUs };
+    this.timers.add(check.dueUs, 0, -1, () => {
+      if (check.cancelled) return;
       w.pendingCheck = undefined;
       if (this.level(w.pin) === level) this.fire(w, level, edgeUs);
     });

@@ -60,6 +60,7 @@ export async function esbuildBundle(entry: string, minify: boolean): Promise<str
 
 interface EspruinoToolsGlobal {
   Config: Record<string, unknown>;
+  Plugins: { Pretokenise: { tokenise(code: string): string } };
   Core: { Env: { getData(): Record<string, unknown> } };
   callProcessor(name: string, data: string, cb: (out: string) => void): void;
 }
@@ -103,8 +104,12 @@ export async function espruinoToolsTransform(code: string): Promise<string> {
   }
 }
 
-/** Storage chunks: each is a temporary string while its write runs; under 4 KB keeps an install within 1,700 JsVars. */
-const CHUNK_CHARS = 3840;
+/**
+ * Each chunk's packed text is a string literal while its write runs, beside its decompressed
+ * bytes: at most this many characters keeps an install within 1,700 JsVars (measured on the
+ * 32-bit Linux build of Espruino 2v29, 12-byte JsVars), with the installer's own text in RAM too.
+ */
+const MAX_PACKED_CHARS = 2000;
 
 /** Where Espruino keeps the code it runs at every boot, straight from flash. */
 export const BOOT_CODE = ".bootcde";
@@ -122,26 +127,46 @@ function heatshrink(): { compress(data: Uint8Array): Uint8Array } {
  * 1,700 JsVars the shelf app only fits that way.
  *
  * Each chunk travels heatshrink-compressed (Espruino's built-in module undoes it) and is
- * stored plain. The installer is top-level statements, not a function (whose own source would
+ * stored plain: Storage.write takes the decompressed ArrayBuffer as it is, with no string copy. The installer is top-level statements, not a function (whose own source would
  * be copied). It rewrites the app only when the version marker differs, so flash is not worn at
  * every boot and a power cut mid-write is repaired next time.
  */
 export function flashInstaller(app: AppName, code: string): string {
   const version = `${app}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`;
   const hs = heatshrink();
-  const lines = [`var S$=require("Storage"),H$=require("heatshrink");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
-  for (let at = 0; at < code.length; at += CHUNK_CHARS) {
-    const packed = Buffer.from(hs.compress(new Uint8Array(Buffer.from(code.slice(at, at + CHUNK_CHARS), "latin1")))).toString("base64");
-    lines.push(`S$.write("${BOOT_CODE}",E.toString(H$.decompress(atob("${packed}"))),${at}${at === 0 ? `,${code.length}` : ""});`);
+  const pack = (part: string) => Buffer.from(hs.compress(new Uint8Array(Buffer.from(part, "latin1")))).toString("base64");
+  // As few chunks as fit: each compresses on its own, so fewer chunks make a smaller installer.
+  let chunks: string[] = [];
+  for (let n = 1; chunks.length === 0 || chunks.some((c) => c.length > MAX_PACKED_CHARS); n++) {
+    const size = Math.ceil(code.length / n);
+    chunks = [];
+    for (let at = 0; at < code.length; at += size) chunks.push(pack(code.slice(at, at + size)));
   }
+  const size = Math.ceil(code.length / chunks.length);
+  const lines = [`var S$=require("Storage"),H$=require("heatshrink");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
+  chunks.forEach((packed, i) => {
+    const at = i * size;
+    lines.push(`S$.write("${BOOT_CODE}",H$.decompress(atob("${packed}")),${at}${at === 0 ? `,${code.length}` : ""});`);
+  });
   lines.push(`S$.write("aisle.v","${version}")}`, "load();");
   return lines.join("\n") + "\n";
 }
 
-/** The minified app, shaped by EspruinoTools, as it runs (tests and fixtures load it directly). */
+/**
+ * The minified app, shaped by EspruinoTools and pretokenised, as it is stored in flash (tests
+ * and fixtures load it directly). Pretokenised code has each operator and reserved word as one
+ * byte, and strings and integers in raw form: a sixth smaller, and Espruino need not lex those
+ * at run time. It can only be stored, not typed at the REPL: the installer carries it.
+ */
 export async function espruinoApp(entry: string): Promise<string> {
   const shaped = (await espruinoToolsTransform(await esbuildBundle(entry, true))).trim();
-  return shaped + "\n";
+  const E = await espruinoTools();
+  E.Config.PRETOKENISE = 2;
+  try {
+    return E.Plugins.Pretokenise.tokenise(shaped) + "\n";
+  } finally {
+    E.Config.PRETOKENISE = 0;
+  }
 }
 
 /** What `aisle build` writes for an Espruino board: the installer, and the size of the app it stores. */

@@ -40,7 +40,24 @@ export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: s
     }));
   }
   if (bundle === undefined) throw new CompileError(["typescript-to-lua wrote no bundle"]);
-  return minifyLua(bundle);
+  return shortenModuleNames(minifyLua(bundle));
+}
+
+/**
+ * A bundle names every module by its path, in its table of modules and in each require:
+ * "firmware.core.cell-filter" some fifty times. One- or two-letter names instead save a
+ * kilobyte of the ESP8266's flash budget; the names mean nothing at run time.
+ */
+function shortenModuleNames(bundle: string): string {
+  const names = [...bundle.matchAll(/\["([^"\]]+)"\]=function\(\.\.\.\)/g)].map((m) => m[1]);
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const short = (i: number) => (i < letters.length ? letters[i] : letters[Math.floor(i / letters.length) - 1] + letters[i % letters.length]);
+  const map = new Map(names.map((n, i) => [n, short(i)]));
+  const rename = (whole: string, before: string, name: string, after: string) => {
+    const s = map.get(name);
+    return s === undefined ? whole : `${before}"${s}"${after}`;
+  };
+  return bundle.replace(/(\[)"([^"\]]+)"(\]=function\(\.\.\.\))/g, rename).replace(/(require\()"([^"]+)"([,)])/g, rename);
 }
 
 /**
