@@ -73,4 +73,37 @@ describe("the HX711 chip model", () => {
     expect(watched.overruns).toBe(1);
     expect(read(watched, levels, 25)).toBe(2);
   });
+
+  it("answers a whole SPI read at once exactly as clocking it bit by bit would, gain selection included", () => {
+    /** MOSI = PD_SCK, MISO read after each MOSI write: the Espruino port's software SPI. */
+    const bitByBit = (chip: Hx711Chip, levels: Map<number, number>, bytes: number[]) =>
+      bytes.map((b) => {
+        let got = 0;
+        for (let bit = 7; bit >= 0; bit--) {
+          chip.clock((b >> bit) & 1);
+          got |= (levels.get(chip.dout) ?? 0) << bit;
+        }
+        return got;
+      });
+    for (const final of [0x80, 0xa0, 0xa8]) {
+      for (const counts of [0, 1, -1, 123456, -8388608, 8388607, 0x555555, -0x2aaaaa]) {
+        const bytes = [0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, final];
+        const a = make();
+        const b = make();
+        a.chip.convert(counts);
+        b.chip.convert(counts);
+        expect([...a.chip.transfer(bytes)!]).toEqual(bitByBit(b.chip, b.levels, bytes));
+        expect(a.levels.get(4)).toBe(1);
+        expect(b.levels.get(4)).toBe(1);
+        // The next conversion comes at the gain both reads selected.
+        a.chip.convert(4000);
+        b.chip.convert(4000);
+        expect([...a.chip.transfer(bytes)!]).toEqual(bitByBit(b.chip, b.levels, bytes));
+      }
+    }
+    const idle = make();
+    expect(idle.chip.transfer([0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0x80])).toBeUndefined();
+    idle.chip.convert(5);
+    expect(idle.chip.transfer([0xff, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0x80])).toBeUndefined();
+  });
 });

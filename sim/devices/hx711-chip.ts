@@ -13,6 +13,10 @@
  */
 
 const GAIN_DIVISOR: Record<number, number> = { 25: 1, 26: 4, 27: 2 };
+/** The last byte of a read over SPI with MOSI as PD_SCK: 1, 2 or 3 more pulses (25, 26, 27 in all). */
+const FINAL_BYTE_PULSES: Record<number, number> = { 0x80: 25, 0xa0: 26, 0xa8: 27 };
+/** A nibble of data as MISO reads it when each 0xAA byte makes four pulses: every bit twice. */
+const SPREAD = Array.from({ length: 16 }, (_, n) => [3, 2, 1, 0].reduce((b, k) => (b << 2) | (((n >> k) & 1) * 3), 0));
 /** PD_SCK high for longer than this powers the HX711 down (datasheet, "Power down control"). */
 const POWER_DOWN_US = 60;
 
@@ -62,6 +66,29 @@ export class Hx711Chip {
     this.converted = true;
     this.pulses = 0;
     this.drive(this.dout, 0);
+  }
+
+  get dataPin(): number {
+    return this.dout;
+  }
+
+  /**
+   * A whole read as the Espruino port clocks it (six 0xAA bytes and a final 0x80/0xA0/0xA8 on
+   * MOSI = PD_SCK), in one step: what MISO reads, the pulses counted, DOUT left high. Anything
+   * else (a read with no data ready, another pattern) is left to clock bit by bit.
+   */
+  transfer(bytes: ArrayLike<number>): Uint8Array | undefined {
+    const pulses = bytes.length === 7 ? FINAL_BYTE_PULSES[bytes[6]] : undefined;
+    if (pulses === undefined || !this.converted || this.pulses !== 0 || this.sckLevel !== 0) return undefined;
+    for (let i = 0; i < 6; i++) if (bytes[i] !== 0xaa) return undefined;
+    const out = new Uint8Array(7);
+    for (let i = 0; i < 6; i++) out[i] = SPREAD[(this.latched >> (20 - 4 * i)) & 15];
+    out[6] = 0xff;
+    this.sckHighSinceUs = this.nowUs();
+    this.pulses = pulses;
+    this.gainPulses = pulses;
+    this.drive(this.dout, 1);
+    return out;
   }
 
   /** The port wrote PD_SCK. */

@@ -61,6 +61,10 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
 
     /** Software SPI, mode 0, MSB first: each bit is put on MOSI, then SCK pulses while MISO is read. */
     send(data: number[] | string): Uint8Array {
+      if (this.sck < 0 && this.mosi >= 0 && typeof data !== "string") {
+        const whole = pins.shifterFor(this.mosi, this.miso)?.transfer(data);
+        if (whole !== undefined) return whole;
+      }
       const bytes = typeof data === "string" ? Array.from(data, (c) => c.charCodeAt(0)) : Array.from(data);
       const out = new Uint8Array(bytes.length);
       for (let i = 0; i < bytes.length; i++) {

@@ -13,6 +13,12 @@ interface Watch {
   lastTimeS: number;
 }
 
+/** A device that answers a whole transfer at once; undefined means "clock me bit by bit". */
+export interface Shifter {
+  readonly dataPin: number;
+  transfer(bytes: ArrayLike<number>): Uint8Array | undefined;
+}
+
 export interface WatchEvent {
   watch: Watch;
   level: number;
@@ -27,6 +33,7 @@ export interface WatchEvent {
 export class PinBus {
   private readonly levels: number[] = [];
   private readonly writeHooks: (((level: number) => void) | undefined)[] = [];
+  private readonly shifters: (Shifter | undefined)[] = [];
   private readonly watches: Watch[][] = [];
   private nextWatchId = 1;
   readonly queue: WatchEvent[] = [];
@@ -53,6 +60,24 @@ export class PinBus {
 
   listen(pin: number, hook: (level: number) => void): void {
     this.writeHooks[pin] = hook;
+  }
+
+  /** A device that can take a whole software-SPI transfer whose MOSI is `pin` (see Shifter). */
+  attachShifter(pin: number, shifter: Shifter): void {
+    this.shifters[pin] = shifter;
+  }
+
+  /**
+   * The shifter for a transfer on mosi/miso, if it may stand in for the bits: only where every
+   * watch on MISO is debounced, since a shifter drives MISO straight to its final level, and the
+   * edges a debounced watch would have seen in between last no time.
+   */
+  shifterFor(mosi: number, miso: number): Shifter | undefined {
+    const s = this.shifters[mosi];
+    if (s === undefined || s.dataPin !== miso) return undefined;
+    const ws = this.watches[miso];
+    if (ws !== undefined) for (const w of ws) if (w.debounceUs <= 0) return undefined;
+    return s;
   }
 
   addWatch(pin: number, fn: Watch["fn"], edge: Watch["edge"], repeat: boolean, debounceMs: number): number {

@@ -50,6 +50,7 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
     const chips = constants.cells.map((c) => {
       const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(trace.rateHz));
       board.pins.listen(c.sck, (level) => chip.clock(level));
+      board.pins.attachShifter(c.sck, chip);
       return chip;
     });
     board.addDevice(feedDevice(shelfStimuli(trace), (s) => chips[s.cell].convert(s.counts)));
