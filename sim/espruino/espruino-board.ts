@@ -33,7 +33,7 @@ export class EspruinoBoard {
   private readonly devices: ExternalDevice[] = [];
   private loadRequested = false;
   readonly errors: string[] = [];
-  private jsvars: JsVarMeter | undefined;
+  jsvars: JsVarMeter | undefined;
 
   constructor(private readonly opts: EspruinoBoardOptions) {
     this.pins = new PinBus(this.timers, () => this.now);

@@ -1,0 +1,195 @@
+import ts from "typescript";
+import vm from "node:vm";
+import { BUILTIN_OBJECTS, prototypeChain } from "./jsvar-builtins.ts";
+import { HOOK, instrument, type Instrumented, type Site } from "./jsvar-instrument.ts";
+import type { ClassInfo, FnInfo } from "./jsvar-source.ts";
+
+/** One scope object of a running program: a function call's or a block's. */
+export interface ScopeToken {
+  id: number;
+  up: ScopeToken | undefined;
+  r: (k: number) => unknown;
+}
+
+/** What the counter knows of a function or class value: where it was made, and in which scopes. */
+export interface Made {
+  site: Site;
+  fn?: FnInfo;
+  cls?: ClassInfo;
+  tok: ScopeToken | undefined;
+  thisOf?: () => unknown;
+}
+
+export interface LiveTimer {
+  fn: unknown;
+  args: unknown[];
+  repeat: boolean;
+}
+
+export interface LiveWatch {
+  fn: unknown;
+  repeat: boolean;
+  debounceMs: number;
+  edge: string;
+}
+
+type Fn = (...a: unknown[]) => unknown;
+
+/**
+ * One run of code on the virtual board (the uploaded file, or .bootcde after load()), seen as
+ * Espruino would hold it: which functions came from which source, flash or RAM, the scopes they
+ * keep, and the interpreter's own records behind the API (timers, watches, modules, SPI).
+ */
+export class JsVarTracker {
+  readonly program: Instrumented;
+  readonly made = new WeakMap<object, Made>();
+  readonly timers = new Map<number, LiveTimer>();
+  readonly watches = new Map<number, LiveWatch>();
+  readonly modules = new Set<string>();
+  /** Built-in objects the code named (each then in Espruino's root), and those given a prototype there by `new` or a property search. */
+  readonly builtinsNamed = new Set<string>();
+  readonly builtinsWithPrototype = new Set<string>();
+  /** The values of built-in objects: held by the root entry their naming made. */
+  readonly builtinValues = new Set<unknown>();
+  /** SPI instances, with the options object each was last set up with. */
+  readonly spis = new Map<object, unknown>();
+  /** What require() returned: Espruino holds one native per module, in its cache. */
+  readonly moduleValues = new Set<unknown>();
+  /** Values of the emulated API: natives to Espruino, one variable each when the app holds one. */
+  readonly natives = new Set<unknown>();
+  /** Strings that live in flash, one variable each: Storage reads, and long literals of pretokenised flash code. */
+  readonly flashStrings = new Set<string>();
+  apiGlobals: Record<string, unknown> = {};
+  rootReader: ((k: number) => unknown) | undefined;
+  context: Record<string, unknown> | undefined;
+  private readonly sites = new Map<number, Site>();
+
+  constructor(code: string, filename: string, readonly fromFlash: boolean, pretokenised: boolean) {
+    this.program = instrument(code, filename);
+    for (const s of this.program.sites) this.sites.set(s.id, s);
+    if (fromFlash && pretokenised) for (const s of stringLiterals(code, filename)) this.flashStrings.add(s);
+  }
+
+  /** The globals the instrumented code runs with: the API, watched, plus the hook. */
+  wrap(globals: Record<string, unknown>, memory: () => unknown): Record<string, unknown> {
+    this.apiGlobals = globals;
+    const g: Record<string, unknown> = { ...globals, [HOOK]: this.hook() };
+    const wrapTimer = (repeat: boolean) => (fn: unknown, ms: unknown, ...args: unknown[]) => {
+      let id = 0;
+      const cb = typeof fn === "function" ? (...a: unknown[]) => ((repeat ? undefined : this.timers.delete(id)), (fn as Fn)(...a)) : fn;
+      id = (globals[repeat ? "setInterval" : "setTimeout"] as Fn)(cb, ms) as number;
+      this.timers.set(id, { fn, args, repeat });
+      return id;
+    };
+    const clear = (name: string) => (id?: number) => {
+      (globals[name] as Fn)(id);
+      if (id === undefined) this.timers.clear();
+      else this.timers.delete(id);
+    };
+    g.setTimeout = wrapTimer(false);
+    g.setInterval = wrapTimer(true);
+    g.clearTimeout = clear("clearTimeout");
+    g.clearInterval = clear("clearInterval");
+    g.setWatch = (fn: unknown, pin: unknown, o?: { repeat?: boolean; debounce?: number; edge?: string }) => {
+      let id = 0;
+      const repeat = o?.repeat === true;
+      const cb = typeof fn === "function" ? (...a: unknown[]) => ((repeat ? undefined : this.watches.delete(id)), (fn as Fn)(...a)) : fn;
+      id = (globals.setWatch as Fn)(cb, pin, o) as number;
+      this.watches.set(id, { fn, repeat, debounceMs: o?.debounce ?? 0, edge: o?.edge ?? "both" });
+      return id;
+    };
+    g.clearWatch = (id?: number) => {
+      (globals.clearWatch as Fn)(id);
+      if (id === undefined) this.watches.clear();
+      else this.watches.delete(id);
+    };
+    g.require = (name: string) => {
+      const m = (globals.require as Fn)(name) as Record<string, unknown>;
+      this.modules.add(name);
+      const read = m.read as Fn;
+      const out = name === "Storage" ? { ...m, read: (file: string) => this.flashString(read(file)) } : m;
+      this.moduleValues.add(out);
+      return out;
+    };
+    const tracker = this;
+    const Spi = globals.SPI as new () => { setup(o: unknown): unknown };
+    g.SPI = class SPI extends Spi {
+      constructor() {
+        super();
+        tracker.spis.set(this, undefined);
+      }
+
+      setup(o: unknown): unknown {
+        tracker.spis.set(this, o);
+        return super.setup(o);
+      }
+    } as unknown;
+    g.process = { ...(globals.process as object), memory };
+    for (const v of Object.values(g)) this.addNatives(v);
+    return this.watchBuiltinNames(vm.createContext(g));
+  }
+
+  /** Turns each built-in object's global into a getter that notes it was named. */
+  private watchBuiltinNames(ctx: Record<string, unknown>): Record<string, unknown> {
+    const names = [...BUILTIN_OBJECTS].filter((n) => n in ctx || vm.runInContext(`typeof ${n}`, ctx) !== "undefined");
+    const values = vm.runInContext(`({${names.join(",")}})`, ctx) as Record<string, unknown>;
+    for (const n of names) {
+      const v = values[n];
+      this.builtinValues.add(v);
+      this.addNatives(v);
+      Object.defineProperty(ctx, n, { configurable: true, enumerable: false, get: () => (this.builtinsNamed.add(n), v), set: (x) => Object.defineProperty(ctx, n, { value: x, writable: true, enumerable: true, configurable: true }) });
+    }
+    return ctx;
+  }
+
+  private flashString(v: unknown): unknown {
+    if (typeof v === "string") this.flashStrings.add(v);
+    return v;
+  }
+
+  private addNatives(v: unknown): void {
+    if ((typeof v !== "object" && typeof v !== "function") || v === null || this.natives.has(v)) return;
+    this.natives.add(v);
+    if (typeof v === "object") for (const x of Object.values(v)) this.addNatives(x);
+  }
+
+  private hook(): object {
+    return {
+      root: (r: (k: number) => unknown) => void (this.rootReader = r),
+      p: (v: unknown) => {
+        for (const c of prototypeChain(v)) this.builtinsWithPrototype.add(c);
+        return v;
+      },
+      n: (name: string, v: unknown) => (this.builtinsWithPrototype.add(name), v),
+      t: (id: number, up: ScopeToken | undefined, r: (k: number) => unknown): ScopeToken => ({ id, up, r }),
+      f: (value: unknown, siteId: number, tok: ScopeToken | undefined, thisOf?: () => unknown) => {
+        const site = this.sites.get(siteId);
+        if (site === undefined || (typeof value !== "function" && typeof value !== "object") || value === null) return value;
+        const v = value as Record<string, unknown>;
+        if (site.cls) {
+          this.made.set(v, { site, cls: site.cls, fn: site.cls.ctor, tok });
+          const proto = v.prototype as Record<string, unknown>;
+          for (const m of site.cls.methods) this.register((m.isStatic ? v : proto)[m.name], { site, fn: m.fn, tok });
+        } else if (site.methods) {
+          for (const m of site.methods) this.register(v[m.name], { site, fn: m.fn, tok });
+        } else this.made.set(v, { site, fn: site.fn, tok, thisOf });
+        return value;
+      },
+    };
+  }
+
+  private register(v: unknown, m: Made): void {
+    if (typeof v === "function") this.made.set(v, m);
+  }
+}
+
+/** Every string literal of the code: pretokenised flash code keeps those longer than a block in flash (jslex.c, jslGetRawString). */
+function stringLiterals(code: string, filename: string): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(ts.createSourceFile(filename, code, ts.ScriptTarget.ES2015, true, ts.ScriptKind.JS));
+  return out;
+}
