@@ -67,6 +67,7 @@ export class BlockReader {
     if (!this.have(FILE_HEADER_BYTES) || !src.buf.subarray(0, 8).equals(MAGIC)) this.fail("not a binary aisle trace (NAME.trace.bin must start with the aisle-trace binary magic bytes)");
     const version = src.buf.readUInt32LE(8);
     if (version !== VERSION) this.fail(`unsupported binary trace version ${version}: this reader knows version ${VERSION}`);
+    if (src.buf.readUInt32LE(12) !== 0) this.fail(`unknown file flags ${src.buf.readUInt32LE(12)} (version ${VERSION} has none): corrupt`, 12);
     src.start = FILE_HEADER_BYTES;
   }
 
@@ -87,6 +88,7 @@ export class BlockReader {
     if (!this.have(BLOCK_HEADER_BYTES + bytes)) this.fail(`the file ends inside the ${where} (truncated)`, offset);
     const at = src.start;
     if (blockCrc(src.buf, at, bytes) !== src.buf.readUInt32LE(at + 16)) this.fail(`${where}: CRC-32 mismatch (corrupt)`, offset);
+    if (src.buf.readUInt32LE(at + 20) !== 0) this.fail(`${where}: the header's reserved word is not 0 (corrupt)`, offset);
     const b = this.block;
     b.tag = tag;
     b.flags = src.buf.readUInt32LE(at + 4);

@@ -2,8 +2,11 @@ import { writeSync } from "node:fs";
 import type { GateRow, RawShelfChunk } from "./raw-trace.ts";
 import { NO_SAMPLE } from "./trace-stream.ts";
 
-/** A number as sim/gen/trace-writer.ts writes it (String), keeping the sign of −0. */
-export const numText = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+/**
+ * A number as sim/gen/trace-writer.ts writes it (String), keeping the sign of −0. Grams past a
+ * double's range ("1e400") read as ±Infinity; they are written back as a decimal that does too.
+ */
+export const numText = (v: number) => (Object.is(v, -0) ? "-0" : v === Infinity ? "1e999" : v === -Infinity ? "-1e999" : String(v));
 
 /** A gate cell: quoted when the text holds a comma or a quote (csv-line.ts reads it back). */
 const cellText = (cell: string) => (cell.includes(",") || cell.includes('"') ? `"${cell.replaceAll('"', '""')}"` : cell);
