@@ -66,6 +66,17 @@ describe("importing a generic CSV through column flags", () => {
     expect(readFileSync(s.truth!, "utf8")).toBe('{"type":"put","lane":"left_plate_g_","t_start_ms":500,"t_end_ms":500,"count":1}\n');
   });
 
+  it("says when a truth file it did not write lies beside the trace", () => {
+    const input = join(tmp, "again.csv");
+    writeFileSync(input, "t,w\n0,1\n1,2\n");
+    writeFileSync(join(tmp, "labels-again.csv"), "type,t_start_s,lane\nput,0.5,w\n");
+    const out = join(tmp, "again");
+    const first = importRecording({ input, out, generic: GENERIC, labels: join(tmp, "labels-again.csv"), timeBase: "auto" });
+    expect(first.otherTruth).toBeUndefined();
+    const second = importRecording({ input, out, generic: GENERIC, timeBase: "auto" });
+    expect([second.truth, second.otherTruth]).toEqual([undefined, `${out}.truth.jsonl`]);
+  });
+
   it("refuses with file and line: unknown columns, counts that are not counts, times going back, mismatched planograms", () => {
     const bad = (text: string, generic: Partial<GenericCsvOptions>, extra: Parameters<typeof run>[2] = {}) => {
       try {

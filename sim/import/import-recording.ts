@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { TraceError } from "../trace/trace-types.ts";
 import type { TruthEvent } from "../trace/truth.ts";
@@ -34,6 +35,8 @@ export interface ImportSummary {
   duration_s: number;
   recorded?: string;
   events?: number;
+  /** A truth file beside the trace that this import did not write (it had no labels): replay will score against it. */
+  otherTruth?: string;
 }
 
 const FORM_TEXT: Record<RecordingForm, string> = { "aifi-folder": "per-plate CSVs", "aifi-long": "an AiFi long-form CSV", csv: "a CSV" };
@@ -87,7 +90,8 @@ export function importRecording(r: ImportRequest): ImportSummary {
     recorded,
     source: p?.source ?? `aisle trace import of ${FORM_TEXT[rec.form]}: ${basename(r.input)}${p ? `, planogram ${basename(p.file)}` : ""}`,
   };
-  const out = writeImport(r.out.replace(/\.trace\.csv$/i, ""), { meta, series: rec.series, scales, unit: rec.unit, t0Us }, truth);
+  const prefix = r.out.replace(/\.trace\.csv$/i, "");
+  const out = writeImport(prefix, { meta, series: rec.series, scales, unit: rec.unit, t0Us }, truth);
   return {
     form: rec.form,
     trace: out.trace,
@@ -102,5 +106,6 @@ export function importRecording(r: ImportRequest): ImportSummary {
     duration_s: (endUs - t0Us) / 1e6,
     recorded,
     events: truth?.length,
+    otherTruth: !truth && existsSync(`${prefix}.truth.jsonl`) ? `${prefix}.truth.jsonl` : undefined,
   };
 }

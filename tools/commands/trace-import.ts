@@ -65,6 +65,7 @@ export function traceImportCommand(input: string, a: TraceImportArgs): number {
     device: a.device,
   };
   const s = importRecording(req);
+  if (s.otherTruth) process.stderr.write(`aisle: warning: ${s.otherTruth} was not written by this import (the recording has no labels), yet replay will score ${s.trace} against it\n`);
   if (a.json) {
     process.stdout.write(JSON.stringify(s) + "\n");
     return 0;
