@@ -3,6 +3,8 @@
  * does the same maths over a typed array in this same process. Ratios are the figures to
  * compare across machines; absolute numbers are printed too.
  *   npm run bench -- --minutes 5     (length of the generated trace; default 10)
+ * Trace reading (bench/trace-read.ts) is in the same table; --long [--long-gb N] also streams a
+ * multi-GB trace in both forms and reports peak RSS.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,7 @@ import { allRunners, boardFor, replayTrace } from "../sim/replay.ts";
 import { readTrace } from "../sim/trace/trace-reader.ts";
 import type { ShelfTrace } from "../sim/trace/trace-types.ts";
 import { bareLoop } from "./bare-loop.ts";
+import { longRun, traceReadRates } from "./trace-read.ts";
 
 const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 10;
 const dir = mkdtempSync(join(tmpdir(), "aisle-bench-"));
@@ -39,6 +42,7 @@ function bare(): { samplesPerS: number } {
 const baseline = bare();
 const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r);
 const rows: [string, number, number][] = [["bare loop", baseline.samplesPerS, 1]];
+for (const [name, rate] of traceReadRates(path)) rows.push([name, rate, rate / baseline.samplesPerS]);
 for (const runner of allRunners()) {
   await replayTrace(path, { runners: [runner] }, pick);
   const [e] = await replayTrace(path, { runners: [runner] }, pick);
@@ -50,3 +54,4 @@ process.stdout.write(`${"".padEnd(10)} ${"samples/s".padStart(14)} ${"vs bare lo
 for (const [name, rate, ratio] of rows) {
   process.stdout.write(`${name.padEnd(10)} ${Math.round(rate).toLocaleString("en").padStart(14)} ${(ratio * 100).toFixed(2).padStart(12)}%\n`);
 }
+if (process.argv.includes("--long")) longRun(Number(process.argv[process.argv.indexOf("--long-gb") + 1]) || 2, (line) => process.stdout.write(line + "\n"));

@@ -39,6 +39,16 @@ export interface CalibrationRecord {
 
 const HEADER = "aisle-cal 2";
 
+/** Which segment holds x counts above offset: the first whose end lies at or beyond it, or the last. */
+function segmentOf(c: CellCal, x: number): number {
+  const last = c.counts.length - 1;
+  let k = 0;
+  while (k < last && x > c.counts[k]) {
+    k++;
+  }
+  return k;
+}
+
 /*
  * Grams on the segment that holds the reading, or the nearest one. Relative to the offset
  * first, and the slope divided out before it multiplies: float32-safe, and no integer product
@@ -46,14 +56,18 @@ const HEADER = "aisle-cal 2";
  */
 export function gramsFromCounts(c: CellCal, raw: number): number {
   const x = raw - c.offset;
-  const last = c.counts.length - 1;
-  let k = 0;
-  while (k < last && x > c.counts[k]) {
-    k++;
-  }
+  const k = segmentOf(c, x);
   const x0 = k === 0 ? 0 : c.counts[k - 1];
   const g0 = k === 0 ? 0 : c.grams[k - 1];
   return g0 + (x - x0) * ((c.grams[k] - g0) / (c.counts[k] - x0));
+}
+
+/** The slope of the segment gramsFromCounts uses for `raw`. */
+export function gramsPerCountAt(c: CellCal, raw: number): number {
+  const k = segmentOf(c, raw - c.offset);
+  const x0 = k === 0 ? 0 : c.counts[k - 1];
+  const g0 = k === 0 ? 0 : c.grams[k - 1];
+  return (c.grams[k] - g0) / (c.counts[k] - x0);
 }
 
 export class PiecewiseCalibration implements Calibration {
@@ -61,6 +75,10 @@ export class PiecewiseCalibration implements Calibration {
 
   grams(cell: number, raw: number): number {
     return gramsFromCounts(this.cells[cell], raw);
+  }
+
+  gramsPerCount(cell: number, raw: number): number {
+    return gramsPerCountAt(this.cells[cell], raw);
   }
 }
 

@@ -1,18 +1,26 @@
 /*
- * One HX711 channel, sample by sample: fault checks on the raw counts, counts to grams, and a
- * median of three that removes single-sample spikes. The output lags the input by one sample.
+ * One HX711 channel, a batch at a time: fault checks on the raw counts, counts to grams, and a
+ * median of three that removes single-sample spikes. The result is the batch's mean and variance
+ * in grams.
+ *
+ * A quiet batch (small variance, away from the rails) can hold no spike, no saturation and no
+ * glitch, so it is taken from the port's natively computed mean and variance without looking at
+ * its samples: that is most batches, and it keeps interpreted work per sample small. Any other
+ * batch is filtered sample by sample; the median's output lags its input by one sample.
  *
  * Faults (each counted; the app publishes them as health events):
  * - saturation: the converter's limits, 0x7FFFFF or 0x800000 (HX711 datasheet, "Output data format");
  * - stuck: the same raw value for a second, which a live 24-bit converter (noise of hundreds of
  *   counts) never gives, and even a recording rounded to whole grams gives by chance too rarely;
  * - glitch: one sample far from both neighbours while they agree: a physically impossible jump.
- * A faulted sample is not used: the filter holds its last good value and reports the fault.
+ * A batch that ends faulted is not used: the lane holds still and the fault is reported.
  */
 
 /** Raw counts to grams for each cell: the calibration the device holds. */
 export interface Calibration {
   grams(cell: number, counts: number): number;
+  /** The span's slope where `counts` lies: grams per count. */
+  gramsPerCount(cell: number, counts: number): number;
 }
 
 export const FAULT_NONE = 0;
@@ -24,8 +32,15 @@ export const FAULT_NAMES: string[] = ["none", "saturation", "stuck", "glitch", "
 
 const MAX_COUNT = 8388607;
 const MIN_COUNT = -8388608;
+/** Batches whose mean comes this close to a rail are checked sample by sample for saturation. */
+const NEAR_RAIL = 8000000;
 /** A single sample this far from both neighbours, which agree, is a glitch. */
 const GLITCH_G = 250;
+/**
+ * A batch whose variance stays under this (25 g std) cannot hide a glitch: one 250 g spike among
+ * 8 samples alone makes a variance of 6,800 g².
+ */
+const QUIET_VAR_G = 625;
 
 export function median3(a: number, b: number, c: number): number {
   if (a > b) {
@@ -37,22 +52,69 @@ export function median3(a: number, b: number, c: number): number {
 export class CellFilter {
   private lastRaw = 0;
   private sameRaw = 0;
-  private g0 = 0;
-  private g1 = 0;
+  /** The two previous raw samples, for the median of three. */
+  private r0 = 0;
+  private r1 = 0;
   private primed = 0;
   /** The current fault, and counts of each kind since boot. */
   fault = FAULT_NONE;
   readonly counts: number[] = [0, 0, 0, 0, 0];
-  /** The filtered weight, in grams, after the last push. */
+  /** The last good batch: its mean weight and its variance, in grams and grams². */
   grams = 0;
+  varianceG = 0;
   /** Whether `grams` has held a good value since boot (a lane waits for all its cells). */
   ready = false;
 
   /** stuckSamples: a second's worth of conversions at the cell's rate. */
   constructor(private readonly cal: Calibration, private readonly cell: number, private readonly stuckSamples: number) {}
 
-  /** Feeds one raw conversion; returns true when `grams` holds a new good value. */
-  push(raw: number): boolean {
+  /** Feeds one batch; returns true when `grams` holds a new good value. */
+  pushBatch(raw: number[], n: number, mean: number, variance: number): boolean {
+    const slope = this.cal.gramsPerCount(this.cell, mean);
+    let m = mean;
+    let v = variance;
+    if (variance * slope * slope > QUIET_VAR_G || mean > NEAR_RAIL || mean < -NEAR_RAIL || variance === 0 || this.primed < 2) {
+      // Sample by sample, in counts relative to the first good one (float32-safe).
+      const glitch = Math.abs(GLITCH_G / slope);
+      let good = 0;
+      let ref = 0;
+      let sum = 0;
+      let sumSq = 0;
+      for (let i = 0; i < n; i++) {
+        const r = this.push(raw[i], glitch);
+        if (!isNaN(r)) {
+          if (good === 0) {
+            ref = r;
+          }
+          sum = sum + (r - ref);
+          sumSq = sumSq + (r - ref) * (r - ref);
+          good++;
+        }
+      }
+      if (good === 0 || this.fault !== FAULT_NONE) {
+        return false;
+      }
+      m = sum / good;
+      v = Math.max(0, sumSq / good - m * m);
+      m = m + ref;
+    } else {
+      this.fault = FAULT_NONE;
+      this.sameRaw = 0;
+      this.lastRaw = raw[n - 1];
+      this.r0 = raw[n - 2];
+      this.r1 = raw[n - 1];
+    }
+    const grams = this.cal.grams(this.cell, m);
+    // One sample has no spread of its own: its step from the last one stands in (10 SPS).
+    const step = this.ready ? grams - this.grams : 0;
+    this.varianceG = n > 1 ? v * slope * slope : (step * step) / 2;
+    this.grams = grams;
+    this.ready = true;
+    return true;
+  }
+
+  /** One raw conversion; returns it through the median of three, or NaN while faulted or priming. */
+  private push(raw: number, glitch: number): number {
     if (raw === MAX_COUNT || raw === MIN_COUNT) {
       return this.faulted(FAULT_SATURATION);
     }
@@ -66,34 +128,29 @@ export class CellFilter {
       this.lastRaw = raw;
     }
     this.fault = FAULT_NONE;
-    const g2 = this.cal.grams(this.cell, raw);
+    const a = this.r0;
+    let b = this.r1;
     if (this.primed < 2) {
       this.primed++;
-      this.g0 = this.g1;
-      this.g1 = g2;
-      this.grams = g2;
-      this.ready = this.ready || this.primed === 2;
-      return this.primed === 2;
+      this.r0 = b;
+      this.r1 = raw;
+      return this.primed === 2 ? raw : NaN;
     }
-    const a = this.g0;
-    const b = this.g1;
-    if (Math.abs(b - a) > GLITCH_G && Math.abs(b - g2) > GLITCH_G && Math.abs(a - g2) < GLITCH_G / 2) {
+    if (Math.abs(b - a) > glitch && Math.abs(b - raw) > glitch && Math.abs(a - raw) < glitch / 2) {
       this.counts[FAULT_GLITCH]++;
-      this.g1 = (a + g2) / 2;
+      b = (a + raw) / 2;
     }
-    this.grams = median3(this.g0, this.g1, g2);
-    this.ready = true;
-    this.g0 = this.g1;
-    this.g1 = g2;
-    return true;
+    this.r0 = b;
+    this.r1 = raw;
+    return median3(a, b, raw);
   }
 
-  private faulted(kind: number): boolean {
+  private faulted(kind: number): number {
     if (this.fault !== kind) {
       this.counts[kind]++;
     }
     this.fault = kind;
     this.primed = 0;
-    return false;
+    return NaN;
   }
 }

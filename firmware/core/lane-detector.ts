@@ -1,6 +1,7 @@
 /*
- * One lane's weight over time → settled changes. Samples are summarised in blocks of BLOCK_MS
- * (sums relative to the lane's baseline, so they stay float32-safe). The lane is:
+ * One lane's weight over time → settled changes. The lane's weight comes as blocks: the mean and
+ * variance of about 100 ms of samples (one batch of the lane's first cell), relative to the
+ * lane's baseline once inside, so they stay float32-safe. The lane is:
  * - STABLE at a baseline level, which follows slow drift and creep (auto-zero), until a block
  *   leaves it by more than the activity threshold;
  * - ACTIVE until SETTLE_BLOCKS blocks in a row agree (their means within the stability band),
@@ -10,7 +11,6 @@
  * The thresholds follow the lane's own noise, measured while it is stable.
  */
 
-export const BLOCK_MS = 100;
 const SETTLE_BLOCKS = 3;
 const CONFIRM_BLOCKS = 2;
 const WINDOW = SETTLE_BLOCKS + CONFIRM_BLOCKS;
@@ -31,55 +31,30 @@ export interface Settled {
 }
 
 export class LaneDetector {
-  private state = INIT;
+  private phase = INIT;
   private baseline = 0;
-  private n = 0;
-  private sum = 0;
-  private sumDiffSq = 0;
-  private last = 0;
-  private blockStartMs = -1;
-  private blockIndex = -1;
-  private lastMs = 0;
   /** Means of the last WINDOW blocks, relative to baseline; newest at `head`. */
   private readonly means: number[] = [0, 0, 0, 0, 0];
   private head = 0;
   private filled = 0;
-  /** Noise variance of one sample, from successive differences while no hand is on the lane; the prior is 1 g². */
+  /** Noise variance of one sample while no hand is on the lane; the prior is 1 g². */
   private noiseVar = 1;
   private activeSinceMs = 0;
 
   /**
-   * Feeds one lane weight; returns a change once it has settled and been confirmed. Blocks lie on
-   * a fixed grid of BLOCK_MS, so every runner cuts them at the same samples: a block is closed by
-   * the first sample of the next one.
+   * Feeds one block: the mean grams of n samples, their variance, and the times of the first and
+   * last. Returns a change once it has settled and been confirmed.
    */
-  push(grams: number, tMs: number): Settled | undefined {
-    if (this.state === INIT && this.filled === 0 && this.n === 0) {
-      this.baseline = grams;
-      this.last = grams;
+  push(meanG: number, varianceG: number, n: number, tStartMs: number, tMs: number): Settled | undefined {
+    if (this.phase === INIT && this.filled === 0) {
+      this.baseline = meanG;
     }
-    const index = Math.floor(tMs / BLOCK_MS);
-    let result: Settled | undefined = undefined;
-    if (this.n > 0 && index !== this.blockIndex) {
-      result = this.block(this.lastMs);
-    }
-    if (this.n === 0) {
-      this.blockStartMs = tMs;
-    }
-    this.blockIndex = index;
-    this.lastMs = tMs;
-    const d = grams - this.baseline;
-    const step = grams - this.last;
-    this.last = grams;
-    this.n++;
-    this.sum = this.sum + d;
-    this.sumDiffSq = this.sumDiffSq + step * step;
-    return result;
+    return this.block(meanG - this.baseline, Math.min(MAX_NOISE_VAR, varianceG), n, tStartMs, tMs);
   }
 
   /** The lane's level now, from its newest blocks, or NaN before it first settled. */
   levelG(): number {
-    if (this.state === INIT) {
+    if (this.phase === INIT) {
       return NaN;
     }
     return this.baseline + this.windowMean(Math.min(this.filled, SETTLE_BLOCKS));
@@ -87,28 +62,16 @@ export class LaneDetector {
 
   /** Whether the lane has a hand on it (or something else moving). */
   isActive(): boolean {
-    return this.state === ACTIVE;
+    return this.phase === ACTIVE;
   }
 
   /** Forgets the level, after a fault, so the next stable level becomes the baseline without an event. */
   reset(): void {
-    this.state = INIT;
+    this.phase = INIT;
     this.filled = 0;
-    this.n = 0;
-    this.sum = 0;
-    this.sumDiffSq = 0;
-    this.blockStartMs = -1;
   }
 
-  private block(tMs: number): Settled | undefined {
-    const mean = this.sum / this.n;
-    const samples = this.n;
-    const diffVar = Math.min(MAX_NOISE_VAR, this.sumDiffSq / (2 * this.n));
-    const startMs = this.blockStartMs;
-    this.n = 0;
-    this.sum = 0;
-    this.sumDiffSq = 0;
-    this.blockStartMs = -1;
+  private block(mean: number, diffVar: number, samples: number, startMs: number, tMs: number): Settled | undefined {
     this.head = this.head + 1 === WINDOW ? 0 : this.head + 1;
     this.means[this.head] = mean;
     if (this.filled < WINDOW) {
@@ -116,9 +79,9 @@ export class LaneDetector {
     }
     // A block's mean wanders by the noise of the mean, plus a floor for what the plate itself does.
     const band = 1.2 + 3 * Math.sqrt(this.noiseVar / samples);
-    if (this.state === STABLE) {
+    if (this.phase === STABLE) {
       if (Math.abs(mean) > band + 2) {
-        this.state = ACTIVE;
+        this.phase = ACTIVE;
         this.activeSinceMs = startMs;
         return undefined;
       }
@@ -126,14 +89,14 @@ export class LaneDetector {
       this.rebase(this.baseline + TRACK * mean);
       return undefined;
     }
-    if (this.state === INIT) {
+    if (this.phase === INIT) {
       this.noiseVar = Math.max(0.04, this.noiseVar + 0.2 * (diffVar - this.noiseVar));
     }
     const run = this.agreeingBlocks(band);
-    if (this.state === INIT) {
+    if (this.phase === INIT) {
       if (this.filled >= SETTLE_BLOCKS && run >= SETTLE_BLOCKS) {
         this.rebase(this.baseline + this.windowMean(SETTLE_BLOCKS));
-        this.state = STABLE;
+        this.phase = STABLE;
       }
       return undefined;
     }
@@ -142,7 +105,7 @@ export class LaneDetector {
     }
     const change = this.windowMean(WINDOW);
     this.rebase(this.baseline + change);
-    this.state = STABLE;
+    this.phase = STABLE;
     return { grams: change, tStartMs: this.activeSinceMs, tMs: tMs };
   }
 
@@ -187,7 +150,6 @@ export class LaneDetector {
     for (let i = 0; i < WINDOW; i++) {
       this.means[i] = this.means[i] - shift;
     }
-    this.sum = this.sum - shift * this.n;
     this.baseline = level;
   }
 }

@@ -35,8 +35,8 @@ interface LaneState {
 /**
  * Counts → grams (per cell, with fault checks and spike rejection) → lane sums → settled changes
  * → pick/put events with counts. Pure: the app feeds it the HAL's batches and publishes what it
- * hands back. A lane's weight is the sum of its cells' latest grams, and advances on its first
- * cell's samples. Detection is on lane sums; a small change on one lane while another moved is
+ * hands back. A lane's weight is the sum of its cells' latest batch means, and advances on its
+ * first cell's batches. Detection is on lane sums; a small change on one lane while another moved is
  * leakage through the shelf and is attributed to the lane that moved.
  */
 export class ShelfPipeline {
@@ -71,7 +71,7 @@ export class ShelfPipeline {
     }
   }
 
-  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
+  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
     const prev = this.lastBatchMs[cell];
     const gap = prev < 0 ? 0 : tLastMs - prev;
     const late = gap > this.staleAfterMs(cell, n);
@@ -81,17 +81,13 @@ export class ShelfPipeline {
     }
     this.lastBatchMs[cell] = tLastMs;
     const filter = this.filters[cell];
+    const good = filter.pushBatch(counts, n, mean, variance);
+    if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
+      this.reportFaults(cell, tLastMs, onHealth);
+    }
     const laneIndex = this.leadOf[cell];
-    for (let i = 0; i < n; i++) {
-      const tMs = tLastMs - (n - 1 - i) * periodMs;
-      const good = filter.push(counts[i]);
-      // Faults change rarely; a call per sample is what an interpreter pays most for.
-      if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
-        this.reportFaults(cell, tMs, onHealth);
-      }
-      if (good && laneIndex >= 0) {
-        this.laneSample(this.lanes[laneIndex], tMs, onEvent);
-      }
+    if (good && laneIndex >= 0) {
+      this.laneBlock(this.lanes[laneIndex], n, tLastMs - (n - 1) * periodMs, tLastMs, onEvent);
     }
   }
 
@@ -128,9 +124,10 @@ export class ShelfPipeline {
     }
   }
 
-  private laneSample(lane: LaneState, tMs: number, onEvent: (e: ShelfEvent) => void): void {
+  private laneBlock(lane: LaneState, n: number, tStartMs: number, tMs: number, onEvent: (e: ShelfEvent) => void): void {
     const cells = lane.config.cells;
     let grams = 0;
+    let varianceG = 0;
     for (let j = 0; j < cells.length; j++) {
       const f = this.filters[cells[j]];
       if (!f.ready) {
@@ -144,8 +141,9 @@ export class ShelfPipeline {
         return;
       }
       grams = grams + f.grams;
+      varianceG = varianceG + f.varianceG;
     }
-    const settled = lane.detector.push(grams, tMs);
+    const settled = lane.detector.push(grams, varianceG, n, tStartMs, tMs);
     if (lane.detector.isActive() && !lane.inEpisode) {
       lane.inEpisode = true;
       lane.netG = 0;

@@ -13,7 +13,10 @@ interface Int32Array {
   readonly length: number;
   [index: number]: number;
 }
-declare var Uint8Array: { new (values: number[]): Uint8Array };
+interface ArrayBuffer {
+  readonly byteLength: number;
+}
+declare var Uint8Array: { new (values: number[] | number | ArrayBuffer): Uint8Array };
 declare var Int32Array: { new (length: number): Int32Array };
 
 interface EspruinoWatchEvent {
@@ -30,8 +33,15 @@ interface EspruinoWatchOptions {
   debounce?: number;
 }
 
-/** Espruino's utility object: the bundle only names it (see tools/build/entry.ts). */
-declare var E: object;
+/** Espruino's utility object: native maths over a whole array, in C rather than interpreted. */
+interface EspruinoE {
+  sum(a: Int32Array): number;
+  /** The mean of the squared differences from `mean`. */
+  variance(a: Int32Array, mean: number): number;
+  /** An ArrayBuffer on the string's own bytes: no copy, so a string in flash stays there. */
+  toArrayBuffer(s: string): ArrayBuffer;
+}
+declare var E: EspruinoE;
 
 declare function getTime(): number;
 declare function setInterval(fn: () => void, ms: number): number;

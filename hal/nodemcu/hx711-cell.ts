@@ -8,6 +8,24 @@ function modeFor(gainPulses: number): number {
   return gainPulses === 27 ? 2 : gainPulses === 26 ? 1 : 0;
 }
 
+/* NodeMCU has no native batch maths: a Lua loop, once a batch, is the cheapest there is. */
+function meanOf(a: number[], n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = s + a[i];
+  }
+  return s / n;
+}
+
+function varianceOf(a: number[], n: number, mean: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - mean;
+    s = s + d * d;
+  }
+  return s / n;
+}
+
 function signed24(b0: number, b1: number, b2: number): number {
   const raw = b0 + b1 * 256 + b2 * 65536;
   return raw >= 8388608 ? raw - 16777216 : raw;
@@ -47,7 +65,8 @@ export class NodeMcuHx711Batch implements LoadCell {
       this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
     }
     // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
-    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)));
+    const mean = meanOf(this.batch, n);
+    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(this.batch, n, mean));
   }
 }
 
@@ -89,7 +108,8 @@ export class NodeMcuHx711Polled implements LoadCell {
       this.filled++;
       if (this.filled === pins.batch) {
         this.filled = 0;
-        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs));
+        const mean = meanOf(this.batch, pins.batch);
+        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs), mean, varianceOf(this.batch, pins.batch, mean));
       }
     });
   }

@@ -29,7 +29,7 @@ export class BinTraceWriter {
 
   /** Rows [0, chunk.rows) of a shelf chunk, in blocks of about TARGET_BLOCK_BYTES. */
   shelf(chunk: RawShelfChunk): void {
-    const perRow = shelfRowsBytes(1, this.channels, this.grams, true);
+    const perRow = 16 + this.channels * (this.grams ? 8 : 4);
     const step = Math.max(1, Math.floor(TARGET_BLOCK_BYTES / perRow));
     for (let a = 0; a < chunk.rows; a += step) this.shelfBlock(chunk, a, Math.min(step, chunk.rows - a));
   }
