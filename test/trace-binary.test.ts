@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { Random } from "../sim/gen/random.ts";
 import { renderShelf } from "../sim/gen/shelf-render.ts";
 import { SCENARIO_NAMES, buildScene } from "../sim/gen/shelf-scenarios.ts";
 import { convertTrace } from "../sim/trace/convert-trace.ts";
+import { CsvBytes } from "../sim/trace/csv-bytes.ts";
 import { openRawTrace, openTraceStream } from "../sim/trace/open-trace-stream.ts";
 import { readTrace } from "../sim/trace/trace-reader.ts";
 import type { ShelfStream } from "../sim/trace/trace-stream.ts";
@@ -88,6 +89,33 @@ describe("the binary trace form", () => {
     const want = rows(csv);
     expect(rows(bin)).toEqual(want);
     expect(rows(bin, 16)).toEqual(want);
+  });
+});
+
+describe("CSV written from bytes", () => {
+  it("prints times and counts exactly as String() does", () => {
+    const rnd = new Random(17);
+    const times: [number, number][] = [[0, 0], [-0, -0], [12.5, 12500], [0.001, 1], [0.0001234, 0], [1e21, 1e24], [2 ** 42 / 1000, 2 ** 42], [(2 ** 42 - 1) / 1000, 2 ** 42 - 1]];
+    for (let i = 0; i < 20000; i++) {
+      const tUs = Math.floor(rnd.next() * 2 ** rnd.int(0, 44));
+      times.push([tUs / 1000, tUs], [tUs / 1000 + rnd.next() / 1e4, Math.round((tUs / 1000 + rnd.next() / 1e4) * 1000)]);
+    }
+    const ints = [0, 1, -1, 9, 10, -8388608, 8388607, 999999999999999, -999999999999999, ...Array.from({ length: 20000 }, () => Math.round((rnd.next() - 0.5) * 2 ** rnd.int(0, 49)))];
+    const p = path(".txt");
+    const fd = openSync(p, "w");
+    const out = new CsvBytes(fd);
+    for (const [tMs, tUs] of times) {
+      out.time(tMs, tUs);
+      out.byte(10);
+    }
+    for (const v of ints) {
+      out.int(v);
+      out.byte(10);
+    }
+    out.flush();
+    closeSync(fd);
+    const want = [...times.map(([t]) => (Object.is(t, -0) ? "-0" : String(t))), ...ints.map(String)].join("\n") + "\n";
+    expect(readFileSync(p, "utf8")).toBe(want);
   });
 });
 

@@ -1,56 +1,40 @@
-import { writeSync } from "node:fs";
+import { CsvBytes, numberText } from "./csv-bytes.ts";
 import type { GateRow, RawShelfChunk } from "./raw-trace.ts";
 import { NO_SAMPLE } from "./trace-stream.ts";
-
-/**
- * A number as sim/gen/trace-writer.ts writes it (String), keeping the sign of −0. Grams past a
- * double's range ("1e400") read as ±Infinity; they are written back as a decimal that does too.
- */
-export const numText = (v: number) => (Object.is(v, -0) ? "-0" : v === Infinity ? "1e999" : v === -Infinity ? "-1e999" : String(v));
 
 /** A gate cell: quoted when the text holds a comma or a quote (csv-line.ts reads it back). */
 const cellText = (cell: string) => (cell.includes(",") || cell.includes('"') ? `"${cell.replaceAll('"', '""')}"` : cell);
 
-/** Writes trace format 1 as CSV to an open file, a chunk of rows at a time. */
+/** Writes trace format 1 as CSV to an open file, a chunk of rows at a time, numbers as sim/gen/trace-writer.ts prints them. */
 export class CsvTraceWriter {
-  constructor(private readonly fd: number, preamble: string[]) {
-    this.write(["# aisle-trace 1", ...preamble].join("\n") + "\n");
+  private readonly out: CsvBytes;
+
+  constructor(fd: number, preamble: string[]) {
+    this.out = new CsvBytes(fd);
+    this.out.text(["# aisle-trace 1", ...preamble].join("\n") + "\n");
   }
 
   shelf(chunk: RawShelfChunk): void {
-    const { tMs, counts, grams } = chunk;
-    let out = "";
+    const { tMs, tUs, counts, grams } = chunk;
+    const out = this.out;
     for (let r = 0; r < chunk.rows; r++) {
-      let line = numText(tMs[r]);
-      if (grams) {
-        for (let c = 0; c < grams.length; c++) {
+      out.time(tMs[r], tUs[r]);
+      for (let c = 0; c < counts.length; c++) {
+        out.byte(44);
+        if (grams) {
           const g = grams[c][r];
-          line += g === g ? "," + numText(g) : ",";
-        }
-      } else {
-        for (let c = 0; c < counts.length; c++) {
-          const v = counts[c][r];
-          line += v === NO_SAMPLE ? "," : "," + v;
-        }
+          if (g === g) out.text(numberText(g));
+        } else if (counts[c][r] !== NO_SAMPLE) out.int(counts[c][r]);
       }
-      out += line + "\n";
+      out.byte(10);
     }
-    this.write(out);
   }
 
   gate(rows: GateRow[]): void {
-    const step = 4096;
-    for (let a = 0; a < rows.length; a += step) {
-      let out = "";
-      for (const row of rows.slice(a, a + step)) out += [numText(row.tMs), ...row.cells.map(cellText)].join(",") + "\n";
-      this.write(out);
-    }
+    for (const row of rows) this.out.text([numberText(row.tMs), ...row.cells.map(cellText)].join(",") + "\n");
   }
 
-  end(): void {}
-
-  private write(text: string): void {
-    const bytes = Buffer.from(text, "utf8");
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  end(): void {
+    this.out.flush();
   }
 }
