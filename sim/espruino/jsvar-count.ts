@@ -22,7 +22,46 @@ const CONSTRUCTOR_NAME = 11;
  * concatenation makes in Espruino.
  */
 export function countJsVars(t: JsVarTracker, layout: JsVarLayout, breakdown?: Map<string, number>): number {
+  const { value, strings, backing } = jsVarWalker(t, layout);
+  const name = (s: string) => nameVars(layout, s.length);
+  let n = 0;
+  const rootNames = new Set(t.program.rootNames);
+  t.program.rootNames.forEach((nm, k) => {
+    let v: unknown;
+    try {
+      v = t.rootReader?.(k);
+    } catch {
+      return;
+    }
+    const own = name(nm) + value(v, "str");
+    breakdown?.set(nm, own);
+    n += own;
+  });
+  for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(t.context ?? {}))) {
+    const v: unknown = d.value;
+    // Accessors are the built-ins' watched names; API globals are Espruino's natives, not the app's.
+    if (d.get || rootNames.has(k) || k === HOOK || t.apiGlobals[k] === v || (k in t.apiGlobals && t.natives.has(v))) continue;
+    const own = name(k) + value(v, "str");
+    breakdown?.set(k, own);
+    n += own;
+  }
+  const records = recordVars.records(t, layout, value);
+  for (const s of new Set(backing)) if (!strings.has(s)) n += t.inFlash(s) ? 1 : stringVars(layout, s.length);
+  breakdown?.set("(timers, watches, modules)", records);
+  return n + records;
+}
+
+/** What one value holds on its own, as E.getSizeOf(v) counts it (for comparing with the real interpreter). */
+export function sizeOf(t: JsVarTracker, layout: JsVarLayout, v: unknown): number {
+  return jsVarWalker(t, layout).value(v, "str");
+}
+
+/** The walk: how many JsVars a value takes where it is held, each object counted the first time it is reached. */
+function jsVarWalker(t: JsVarTracker, layout: JsVarLayout) {
   const seen = new Set<unknown>([t.context]);
+  /** String values counted where they are held, and strings ArrayBuffers refer to (counted at the end, once, if held nowhere else). */
+  const strings = new Set<string>();
+  const backing: string[] = [];
   const name = (s: string) => nameVars(layout, s.length);
 
   const value = (v: unknown, slot: Slot): number => {
@@ -30,11 +69,13 @@ export function countJsVars(t: JsVarTracker, layout: JsVarLayout, breakdown?: Ma
       case "undefined":
         return 0;
       case "number":
+        if (t.times.has(v)) return seen.has(`time:${v}`) ? 0 : (seen.add(`time:${v}`), 1);
         return packsIntoName(layout, v) ? 0 : 1;
       case "boolean":
         return slot === "int" ? 0 : 1;
       case "string":
-        return t.flashStrings.has(v) ? 1 : stringVars(layout, v.length);
+        strings.add(v);
+        return t.inFlash(v) ? 1 : stringVars(layout, v.length);
       case "object":
       case "function":
         return v === null ? 1 : ref(v);
@@ -91,7 +132,13 @@ export function countJsVars(t: JsVarTracker, layout: JsVarLayout, breakdown?: Ma
   const fn = (v: object, m: Made): number => {
     let n = 1 + fnBody(m.fn) + scopes(m);
     if (m.fn?.keepsThis && m.thisOf) n += name("\xFFths") + value(m.thisOf(), "str");
-    if (m.cls === undefined) return n + props(v);
+    if (m.cls === undefined) {
+      // A plain function given a prototype: "prototype", an object with "constructor".
+      const proto = (v as { prototype?: object }).prototype;
+      if (t.withPrototype.has(v) && proto) seen.add(proto);
+      if (t.withPrototype.has(v) && proto) n += nameVars(layout, PROTOTYPE_NAME) + 1 + nameVars(layout, CONSTRUCTOR_NAME) + props(proto, new Set(["constructor"]));
+      return n + props(v);
+    }
     const cls = m.cls;
     if (cls.extendsName !== undefined) n += name("\xFFcod") + stringVars(layout, `${cls.extendsName}.apply(this,arguments)`.length);
     if (cls.innerName !== undefined) n += name("\xFFnam") + stringVars(layout, cls.innerName.length);
@@ -112,7 +159,11 @@ export function countJsVars(t: JsVarTracker, layout: JsVarLayout, breakdown?: Ma
   const object = (o: object): number => {
     if (Array.isArray(o)) return 1 + props(o);
     const tag = Object.prototype.toString.call(o);
-    if (tag === "[object ArrayBuffer]") return 1 + sizedStringVars(layout, (o as ArrayBuffer).byteLength);
+    if (tag === "[object ArrayBuffer]") {
+      const from = t.stringBacked.get(o);
+      if (from !== undefined) return backing.push(from), 1;
+      return 1 + sizedStringVars(layout, (o as ArrayBuffer).byteLength);
+    }
     if (ArrayBuffer.isView(o)) return 1 + ref(o.buffer);
     const proto = Object.getPrototypeOf(o) as object | null;
     let n = 1 + props(o);
@@ -137,28 +188,5 @@ export function countJsVars(t: JsVarTracker, layout: JsVarLayout, breakdown?: Ma
     return object(v);
   }
 
-  let n = 0;
-  const rootNames = new Set(t.program.rootNames);
-  t.program.rootNames.forEach((nm, k) => {
-    let v: unknown;
-    try {
-      v = t.rootReader?.(k);
-    } catch {
-      return;
-    }
-    const own = name(nm) + value(v, "str");
-    breakdown?.set(nm, own);
-    n += own;
-  });
-  for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(t.context ?? {}))) {
-    const v: unknown = d.value;
-    // Accessors are the built-ins' watched names; API globals are Espruino's natives, not the app's.
-    if (d.get || rootNames.has(k) || k === HOOK || t.apiGlobals[k] === v || (k in t.apiGlobals && t.natives.has(v))) continue;
-    const own = name(k) + value(v, "str");
-    breakdown?.set(k, own);
-    n += own;
-  }
-  const records = recordVars.records(t, layout, value);
-  breakdown?.set("(timers, watches, modules)", records);
-  return n + records;
+  return { value, strings, backing };
 }

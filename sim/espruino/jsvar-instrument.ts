@@ -1,5 +1,4 @@
 import ts from "typescript";
-import { BUILTIN_OBJECTS } from "./jsvar-builtins.ts";
 import { classInfo, type ClassInfo, fnInfo, type FnInfo, isFunctionLike, objectMethods } from "./jsvar-source.ts";
 
 /** The global the instrumented code reports to (see JsVarTracker). */
@@ -109,12 +108,23 @@ export function instrument(code: string, filename: string): Instrumented {
     }
   };
 
+  /**
+   * A block's token goes at its start. A for statement's scope (its let) is one object for the
+   * whole loop in Espruino, so its token is made once per run of the loop, in the first pass of
+   * the body (where V8 can read the loop variable), and kept in a variable around the loop.
+   */
   const visitBlockLike = (node: ts.Node, depth: number, inner: ts.Statement) => {
     const o = open("block", []);
     ts.forEachChild(node, (c) => visit(c, depth + 1));
     close(o, depth, (t) => {
-      if (ts.isBlock(inner)) edits.push({ pos: inner.getStart(sf) + 1, close: false, depth: depth + 0.5, text: t });
-      else edits.push({ pos: inner.getStart(sf), close: false, depth: depth + 0.5, text: `{${t}` }, { pos: inner.end, close: true, depth: depth + 0.5, text: "}" });
+      let token = t;
+      if (node !== inner) {
+        const v = `$jvL${o.level.id}`;
+        token = t.replace(/^const (\$jv\d+)=(.*);$/, `const $1=${v}||(${v}=$2);`);
+        edits.push({ pos: node.getStart(sf), close: false, depth: depth - 0.25, text: `{let ${v};` }, { pos: node.end, close: true, depth: depth - 0.25, text: "}" });
+      }
+      if (ts.isBlock(inner)) edits.push({ pos: inner.getStart(sf) + 1, close: false, depth: depth + 0.5, text: token });
+      else edits.push({ pos: inner.getStart(sf), close: false, depth: depth + 0.5, text: `{${token}` }, { pos: inner.end, close: true, depth: depth + 0.5, text: "}" });
     });
   };
 
@@ -151,8 +161,9 @@ export function instrument(code: string, filename: string): Instrumented {
       // prototype, which puts the class in the root: the hook learns the receiver's type.
       const recv = node.expression;
       edits.push({ pos: recv.getStart(sf), close: false, depth, text: `${HOOK}.p(` }, { pos: recv.end, close: true, depth, text: `,${JSON.stringify(node.name.text)})` });
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && BUILTIN_OBJECTS.has(node.expression.text)) {
-      edits.push({ pos: node.getStart(sf), close: false, depth, text: `${HOOK}.n(${JSON.stringify(node.expression.text)},` }, { pos: node.end, close: true, depth, text: ")" });
+    } else if (ts.isNewExpression(node)) {
+      // `new F` gives F a prototype in Espruino (a built-in class, in the root): the hook learns F from what it made.
+      edits.push({ pos: node.getStart(sf), close: false, depth, text: `${HOOK}.n(` }, { pos: node.end, close: true, depth, text: ")" });
     } else if (ts.isVariableDeclarationList(node)) {
       const blockScoped = (node.flags & ts.NodeFlags.BlockScoped) !== 0;
       const target = blockScoped ? stack[stack.length - 1] : fnLevel();

@@ -49,16 +49,27 @@ export class JsVarTracker {
   /** Built-in objects the code named (each then in Espruino's root), and those given a prototype there by `new` or a property search. */
   readonly builtinsNamed = new Set<string>();
   readonly builtinsWithPrototype = new Set<string>();
-  /** The values of built-in objects: held by the root entry their naming made. */
-  readonly builtinValues = new Set<unknown>();
+  /** The values of built-in objects, by name: held by the root entry their naming made. */
+  readonly builtinValues = new Map<unknown, string>();
+  /** Plain functions given a prototype (by `new`, or by reading .prototype): classes always have one. */
+  readonly withPrototype = new WeakSet<object>();
   /** SPI instances, with the options object each was last set up with. */
   readonly spis = new Map<object, unknown>();
   /** What require() returned: Espruino holds one native per module, in its cache. */
   readonly moduleValues = new Set<unknown>();
   /** Values of the emulated API: natives to Espruino, one variable each when the app holds one. */
   readonly natives = new Set<unknown>();
-  /** Strings that live in flash, one variable each: Storage reads, and long literals of pretokenised flash code. */
+  /** Strings that live in flash, one variable each: long literals of pretokenised flash code. */
   readonly flashStrings = new Set<string>();
+  /** Files read from Storage: Espruino returns them in place in flash, and their pieces (split, slice) too. */
+  readonly flashFiles = new Set<string>();
+  /**
+   * What getTime() returned: in Espruino always a float, one variable shared by every name it is
+   * assigned to, where V8 shows a whole number (the virtual clock starts at 0) as an integer.
+   */
+  readonly times = new Set<number>();
+  /** ArrayBuffers E.toArrayBuffer made: Espruino's refer to the string they were made from, not a copy. */
+  readonly stringBacked = new WeakMap<object, string>();
   apiGlobals: Record<string, unknown> = {};
   rootReader: ((k: number) => unknown) | undefined;
   context: Record<string, unknown> | undefined;
@@ -125,6 +136,17 @@ export class JsVarTracker {
       }
     } as unknown;
     g.process = { ...(globals.process as object), memory };
+    g.getTime = () => {
+      const v = (globals.getTime as Fn)() as number;
+      if (this.times.size < 256) this.times.add(v);
+      return v;
+    };
+    const E = globals.E as Record<string, unknown>;
+    g.E = { ...E, toArrayBuffer: (str: string) => {
+      const ab = (E.toArrayBuffer as Fn)(str) as object;
+      this.stringBacked.set(ab, String(str));
+      return ab;
+    } };
     for (const v of Object.values(g)) this.addNatives(v);
     return this.watchBuiltinNames(vm.createContext(g));
   }
@@ -135,7 +157,7 @@ export class JsVarTracker {
     const values = vm.runInContext(`({${names.join(",")}})`, ctx) as Record<string, unknown>;
     for (const n of names) {
       const v = values[n];
-      this.builtinValues.add(v);
+      this.builtinValues.set(v, n);
       this.addNatives(v);
       Object.defineProperty(ctx, n, { configurable: true, enumerable: false, get: () => (this.builtinsNamed.add(n), v), set: (x) => Object.defineProperty(ctx, n, { value: x, writable: true, enumerable: true, configurable: true }) });
     }
@@ -143,8 +165,16 @@ export class JsVarTracker {
   }
 
   private flashString(v: unknown): unknown {
-    if (typeof v === "string") this.flashStrings.add(v);
+    if (typeof v === "string") this.flashFiles.add(v);
     return v;
+  }
+
+  /** Whether a string is held in flash: a literal of pretokenised code, a file, or a piece of one. */
+  inFlash(s: string): boolean {
+    if (this.flashStrings.has(s)) return true;
+    if (s.length === 0) return false;
+    for (const f of this.flashFiles) if (f.includes(s)) return true;
+    return false;
   }
 
   private addNatives(v: unknown): void {
@@ -156,11 +186,18 @@ export class JsVarTracker {
   private hook(): object {
     return {
       root: (r: (k: number) => unknown) => void (this.rootReader = r),
-      p: (v: unknown) => {
+      p: (v: unknown, name: string) => {
         for (const c of prototypeChain(v)) this.builtinsWithPrototype.add(c);
+        if (name === "prototype" && typeof v === "function") this.withPrototype.add(v);
         return v;
       },
-      n: (name: string, v: unknown) => (this.builtinsWithPrototype.add(name), v),
+      n: (made: unknown) => {
+        const ctor = (Object.getPrototypeOf(made) as { constructor?: object } | null)?.constructor;
+        const builtin = this.builtinValues.get(ctor);
+        if (builtin !== undefined) this.builtinsWithPrototype.add(builtin);
+        else if (ctor !== undefined) this.withPrototype.add(ctor);
+        return made;
+      },
       t: (id: number, up: ScopeToken | undefined, r: (k: number) => unknown): ScopeToken => ({ id, up, r }),
       f: (value: unknown, siteId: number, tok: ScopeToken | undefined, thisOf?: () => unknown) => {
         const site = this.sites.get(siteId);
