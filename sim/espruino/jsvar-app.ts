@@ -9,16 +9,20 @@ export interface BootMemory extends ProcessMemory {
   errors: string[];
 }
 
+/** How long after boot process.memory() is read: the app's first timers have run, as when typed at the REPL. */
+export const SETTLE_MS = 2000;
+
 /**
  * Boots an Espruino bundle (aisle's installer: it stores the app as .bootcde and load()s it) on
- * the virtual board and returns process.memory() once it has booted, as Espruino counts JsVars.
- * The store starts as given: empty is a freshly flashed board.
+ * the virtual board, lets it run SETTLE_MS with no sensor attached, and returns process.memory()
+ * as Espruino counts JsVars. The store starts as given: empty is a freshly flashed board.
  */
 export function bootJsVars(bundle: string, totalJsVars: number, store: Map<string, string> = new Map()): BootMemory {
   const lines: string[] = [];
   const board = new EspruinoBoard({ code: bundle, filename: "bundle.js", mode: "vm", storage: new Map(store), onLine: (l) => lines.push(l) });
   board.countJsVars(totalJsVars);
   board.boot();
+  board.runUntil(SETTLE_MS * 1000);
   const top = [...(board.jsvars?.breakdown() ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 12);
   return { ...board.memory(), top, errors: [...board.errors] };
 }

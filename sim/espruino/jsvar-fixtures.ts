@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { espruinoToolsTransform } from "../../tools/build/espruino-bundle.ts";
 import { REPO } from "../../tools/paths.ts";
 import { EspruinoBoard } from "./espruino-board.ts";
+import { SETTLE_MS } from "./jsvar-app.ts";
 import { FLASH_CODE } from "./jsvar-meter.ts";
 
 /*
@@ -65,5 +66,6 @@ export function modelUsage(text: string, mode: FixtureMode, total = 1700): { usa
   const board = new EspruinoBoard({ code: mode === "ram" ? text : "load();", filename: "fixture.js", mode: "vm", storage, onLine: () => {} });
   board.countJsVars(total);
   board.boot();
+  board.runUntil(SETTLE_MS * 1000);
   return { usage: board.memory().usage, errors: board.errors };
 }

@@ -68,6 +68,8 @@ export class JsVarTracker {
    * assigned to, where V8 shows a whole number (the virtual clock starts at 0) as an integer.
    */
   readonly times = new Set<number>();
+  /** Until the first timer or watch runs: later getTime() values are mostly passing ones, and could be mistaken for whole numbers held elsewhere. */
+  private booting = true;
   /** ArrayBuffers E.toArrayBuffer made: Espruino's refer to the string they were made from, not a copy. */
   readonly stringBacked = new WeakMap<object, string>();
   apiGlobals: Record<string, unknown> = {};
@@ -87,7 +89,7 @@ export class JsVarTracker {
     const g: Record<string, unknown> = { ...globals, [HOOK]: this.hook() };
     const wrapTimer = (repeat: boolean) => (fn: unknown, ms: unknown, ...args: unknown[]) => {
       let id = 0;
-      const cb = typeof fn === "function" ? (...a: unknown[]) => ((repeat ? undefined : this.timers.delete(id)), (fn as Fn)(...a)) : fn;
+      const cb = typeof fn === "function" ? (...a: unknown[]) => ((this.booting = false), (repeat ? undefined : this.timers.delete(id)), (fn as Fn)(...a)) : fn;
       id = (globals[repeat ? "setInterval" : "setTimeout"] as Fn)(cb, ms) as number;
       this.timers.set(id, { fn, args, repeat });
       return id;
@@ -104,7 +106,7 @@ export class JsVarTracker {
     g.setWatch = (fn: unknown, pin: unknown, o?: { repeat?: boolean; debounce?: number; edge?: string }) => {
       let id = 0;
       const repeat = o?.repeat === true;
-      const cb = typeof fn === "function" ? (...a: unknown[]) => ((repeat ? undefined : this.watches.delete(id)), (fn as Fn)(...a)) : fn;
+      const cb = typeof fn === "function" ? (...a: unknown[]) => ((this.booting = false), (repeat ? undefined : this.watches.delete(id)), (fn as Fn)(...a)) : fn;
       id = (globals.setWatch as Fn)(cb, pin, o) as number;
       this.watches.set(id, { fn, repeat, debounceMs: o?.debounce ?? 0, edge: o?.edge ?? "both" });
       return id;
@@ -138,7 +140,7 @@ export class JsVarTracker {
     g.process = { ...(globals.process as object), memory };
     g.getTime = () => {
       const v = (globals.getTime as Fn)() as number;
-      if (this.times.size < 256) this.times.add(v);
+      if (this.booting) this.times.add(v);
       return v;
     };
     const E = globals.E as Record<string, unknown>;
