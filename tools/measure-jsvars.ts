@@ -12,7 +12,7 @@ import type { AppName } from "./build/entry.ts";
  * Measures JsVars on a real Espruino interpreter and writes test/fixtures/jsvars/real-usage.json.
  * Run by hand (the suite never runs a real interpreter):
  *
- *   npx tsx tools/measure-jsvars.ts PATH/TO/espruino [--note "how it was built"]
+ *   npx tsx tools/measure-jsvars.ts PATH/TO/espruino [--note "how it was built"] [--apps]
  *
  * Each program boots as a board would hold it, then process.memory().usage is typed at the REPL
  * (the Linux build reads its console from stdin, which must stay open):
@@ -20,7 +20,7 @@ import type { AppName } from "./build/entry.ts";
  *   flash  an installer writes it to Storage as .bootcde and calls load(), which resets the
  *          interpreter and runs it from flash, as aisle's installer does;
  *   flash-pretokenised  the same with the text pretokenised by EspruinoTools, as the build stores it.
- * The apps are built for espruino-esp8266, installed, then the interpreter is started again on
+ * With --apps, the apps are built for espruino-esp8266 from the tree as it is, installed, then the interpreter is started again on
  * the same flash, as a board powers on: it runs .bootcde before the REPL answers. The Linux
  * build's REPL adds two natives a board lacks (quit, interrupt); they are measured and taken off.
  */
@@ -94,7 +94,7 @@ export function bootFile(text: string, mode: FixtureMode): string {
 async function main(): Promise<void> {
   const bin = process.argv[2];
   const noteAt = process.argv.indexOf("--note");
-  if (!bin) throw new Error("usage: tools/measure-jsvars.ts PATH/TO/espruino [--note TEXT]");
+  if (!bin || bin.startsWith("--")) throw new Error("usage: tools/measure-jsvars.ts PATH/TO/espruino [--note TEXT] [--apps]");
   const info = await measureFile(bin, "setInterval(function(){},1e6);\n", 500, 'print("@@I"+JSON.stringify([process.version,process.env.BOARD,process.memory().total,process.memory().blocksize]))\n', /@@I\[.*\]\r?\n/);
   const [version, board, total, blocksize] = JSON.parse(/@@I(\[.*\])/.exec(info.out)?.[1] ?? "[]") as [string, string, number, number];
   const usage: Record<string, Partial<Record<FixtureMode, number>>> = {};
@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   const empty = await fixtureText("empty", "flash");
   const replNatives = must(await measurePowerOn(bin, bootFile(empty, "flash")), "empty power-on") - usage.empty.flash!;
   const apps: Record<string, { real: number; model: number; app_bytes: number | undefined }> = {};
-  for (const [app, store] of [["shelf", new Map()], ["gate", new Map()], ["shelf", calibratedShelfStore(loadBoard("espruino-esp8266").shelf.cells.length)]] as [AppName, Map<string, string>][]) {
+  const appRuns = process.argv.includes("--apps") ? [["shelf", new Map()], ["gate", new Map()], ["shelf", calibratedShelfStore(loadBoard("espruino-esp8266").shelf.cells.length)]] : [];
+  for (const [app, store] of appRuns as [AppName, Map<string, string>][]) {
     const built = await compileApp("espruino-esp8266", app);
     const bundle = built.files[`aisle-${app}.js`];
     const key = `espruino-esp8266/${app}${store.size ? " calibrated" : ""}`;
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     query: QUERY.trim(),
     usage,
     repl_natives_at_power_on: replNatives,
-    apps,
+    ...(appRuns.length ? { apps } : {}),
   };
   const tmp = `${REAL_USAGE_FILE}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(result, null, 2) + "\n");
