@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { bootJsVars, calibratedShelfStore } from "../sim/espruino/jsvar-app.ts";
 import { byteLiteral, FIXTURE_MODES, fixtureNames, fixtureText, REAL_USAGE_FILE, type FixtureMode } from "../sim/espruino/jsvar-fixtures.ts";
 import { loadBoard } from "./build/board-file.ts";
 import { compileApp } from "./build/build.ts";
+import { REPO } from "./paths.ts";
 import type { AppName } from "./build/entry.ts";
 
 /*
@@ -91,6 +92,13 @@ export function bootFile(text: string, mode: FixtureMode): string {
   return mode === "ram" ? `delete global.quit;\n${text}` : `require("Storage").write(".bootcde",${byteLiteral(text)});\nload();\n`;
 }
 
+/** The commit the apps were built from, and whether the tree held changes beyond it. */
+function treeState(): string {
+  const git = (...a: string[]) => execFileSync("git", a, { cwd: REPO, encoding: "utf8" }).trim();
+  const dirty = git("status", "--porcelain", "--", "firmware", "hal", "tools/build", "boards") !== "";
+  return `${git("rev-parse", "--short=12", "HEAD")}${dirty ? " with uncommitted changes to firmware, hal, tools/build or boards" : ""}`;
+}
+
 async function main(): Promise<void> {
   const bin = process.argv[2];
   const noteAt = process.argv.indexOf("--note");
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
     query: QUERY.trim(),
     usage,
     repl_natives_at_power_on: replNatives,
-    ...(appRuns.length ? { apps } : {}),
+    ...(appRuns.length ? { apps, apps_built_from: treeState() } : {}),
   };
   const tmp = `${REAL_USAGE_FILE}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(result, null, 2) + "\n");
