@@ -1,9 +1,12 @@
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EspruinoBoard } from "../sim/espruino/espruino-board.ts";
 import { bootJsVars } from "../sim/espruino/jsvar-app.ts";
 import { FIXTURE_MODES, fixtureNames, fixtureText, modelUsage, REAL_USAGE_FILE, type FixtureMode } from "../sim/espruino/jsvar-fixtures.ts";
 import { INTERPRETER_JSVARS } from "../sim/espruino/jsvar-meter.ts";
+import { BudgetError, buildApp, compileApp } from "../tools/build/build.ts";
 
 /*
  * The virtual board counts JsVars as Espruino 2v29 does. Each fixture in test/fixtures/jsvars
@@ -96,6 +99,24 @@ describe("JsVars on the virtual Espruino board, against the real interpreter", (
     const direct = new EspruinoBoard({ code: "", filename: "t.js", mode: "direct", storage: new Map(), onLine: () => {} });
     expect(() => direct.countJsVars(1700)).toThrow(/vm mode/);
     expect(() => boardRunning("", []).memory()).toThrow(/countJsVars\(\) before boot\(\)/);
+  });
+
+  it("aisle build reports JsVars after boot, and fails, leaving the old bundle alone, over the board's JsVar budget", async () => {
+    const out = mkdtempSync(join(tmpdir(), "aisle-jsvars-"));
+    const dir = join(out, "gate");
+    const built = await buildApp("espruino-esp8266", "gate", dir);
+    expect(built.footprint.jsvars_after_boot).toBe(bootJsVars(built.files["aisle-gate.js"], 1700).usage);
+    expect(JSON.parse(readFileSync(join(dir, "footprint.json"), "utf8")).jsvars_after_boot).toBe(built.footprint.jsvars_after_boot);
+    const before = readFileSync(join(dir, "aisle-gate.js"), "utf8");
+    const board = JSON.parse(readFileSync("boards/espruino-esp8266.json", "utf8"));
+    board.id = "tiny-jsvars";
+    board.budget.jsvars_after_boot = 100;
+    const path = join(out, "tiny-jsvars.json");
+    writeFileSync(path, JSON.stringify(board));
+    await expect(compileApp(path, "gate")).rejects.toBeInstanceOf(BudgetError);
+    await expect(buildApp(path, "gate", dir)).rejects.toThrow(/tiny-jsvars\/gate: \d+ JsVars in use after boot, over the board's budget of 100 \(budget.jsvars_after_boot in the board file\); most held by /);
+    expect(readFileSync(join(dir, "aisle-gate.js"), "utf8")).toBe(before);
+    expect(existsSync(`${dir}.tmp-${process.pid}`)).toBe(false);
   });
 
   it("boots a bundle and names what holds the most", () => {

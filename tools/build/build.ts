@@ -7,6 +7,7 @@ import { boardConstants, loadBoard, type BoardFile, type ConstantOptions } from 
 import { type AppName, writeEntry } from "./entry.ts";
 import { espruinoBundle } from "./espruino-bundle.ts";
 import { luaBundle } from "./lua-bundle.ts";
+import { bootJsVars } from "../../sim/espruino/jsvar-app.ts";
 
 export interface Footprint {
   board: string;
@@ -17,6 +18,8 @@ export interface Footprint {
   bundle_bytes: number;
   /** Espruino: the minified app the installer stores in flash (it travels compressed). */
   app_bytes?: number;
+  /** Espruino: JsVars in use once a freshly flashed board has booted, as the virtual board counts them (docs/footprint.md). */
+  jsvars_after_boot?: number;
   files: Record<string, number>;
   budget: BoardFile["budget"];
 }
@@ -73,6 +76,14 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   const footprint: Footprint = { board: board.id, app, platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, ...(appBytes !== undefined ? { app_bytes: appBytes } : {}), files: sizes, budget: board.budget };
   if (!opts.cells && !opts.gateLanes && !opts.rateSps && bundleBytes > board.budget.bundle_bytes) {
     throw new BudgetError(`${board.id}/${app}: the bundle is ${bundleBytes} bytes, over the board's budget of ${board.budget.bundle_bytes} (budget.bundle_bytes in the board file)`);
+  }
+  if (board.platform === "espruino" && !opts.cells && !opts.gateLanes && !opts.rateSps) {
+    const mem = bootJsVars(files[bundleFileName(board, app)], board.memory.jsvars!);
+    footprint.jsvars_after_boot = mem.usage;
+    const limit = board.budget.jsvars_after_boot;
+    if (limit !== undefined && mem.usage > limit) {
+      throw new BudgetError(`${board.id}/${app}: ${mem.usage} JsVars in use after boot, over the board's budget of ${limit} (budget.jsvars_after_boot in the board file); most held by ${mem.top.slice(0, 3).map(([n, v]) => `${n} (${v})`).join(", ")}`);
+    }
   }
   return { board, files, footprint };
 }

@@ -29,7 +29,8 @@ export async function buildCommand(args: BuildArgs): Promise<number> {
     footprints.push({ ...out.footprint, dir: relative(process.cwd(), out.dir) || "." });
     if (!args.json) {
       const files = Object.entries(out.footprint.files).map(([n, b]) => `${n} ${b} B`).join(", ");
-      process.stdout.write(`${board}/${app}: ${out.footprint.bundle_bytes} bytes (${files}) of ${out.footprint.budget.bundle_bytes} budget -> ${relative(process.cwd(), out.dir) || "."}/\n`);
+      const jsvars = out.footprint.jsvars_after_boot === undefined ? "" : `, ${out.footprint.jsvars_after_boot} JsVars after boot of ${out.footprint.budget.jsvars_after_boot ?? "no"} budget`;
+      process.stdout.write(`${board}/${app}: ${out.footprint.bundle_bytes} bytes (${files}) of ${out.footprint.budget.bundle_bytes} budget${jsvars} -> ${relative(process.cwd(), out.dir) || "."}/\n`);
     }
   }
   if (args.json) process.stdout.write(JSON.stringify(footprints.length === 1 ? footprints[0] : footprints, null, 2) + "\n");
