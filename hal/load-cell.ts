@@ -4,13 +4,15 @@
  *
  * cell is the channel's index on the board (one handler can serve every cell: on Espruino a
  * closure per cell costs JsVars); counts[0..n-1] are raw signed 24-bit conversions, oldest first;
- * tLastMs is the clock time at which the last of them became ready. mean and variance are the
- * batch's, in counts (variance: mean squared difference from the mean), computed by the port with
- * the platform's native batch maths where it has some (Espruino E.sum, E.variance), so that the
- * firmware need not look at every sample of a quiet batch. The array is reused by the port:
- * copy what you keep.
+ * tLastMs is the clock time at which the last of them became ready. mean and variance (the mean
+ * squared difference from the mean) are the batch's, in counts, and diffSq the sum of the squared
+ * steps between successive samples, (counts[i+1] − counts[i])² for i < n − 1: the noise measure
+ * that a slow drift or sway does not inflate. The port computes them with the platform's native
+ * batch maths where it has some (Espruino E.sum, E.variance, E.convolve), so that the firmware
+ * need not look at every sample of a quiet batch. The array is reused by the port: copy what you
+ * keep.
  */
-export type SampleBatchHandler = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number) => void;
+export type SampleBatchHandler = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number) => void;
 
 /**
  * start() wakes the chip (PD_SCK low) and drops the conversions made while it settles; stop()

@@ -32,7 +32,8 @@ export interface Settled {
 
 export class LaneDetector {
   private phase = INIT;
-  private baseline = 0;
+  /** The stable level; auto-zero moves it while the lane is stable. Read-only outside. */
+  baseline = 0;
   /** Means of the last WINDOW blocks, relative to baseline; newest at `head`. */
   private readonly means: number[] = [0, 0, 0, 0, 0];
   private head = 0;

@@ -50,12 +50,9 @@ export class ShelfPipeline {
   private episodeSinceMs = -1;
   private seq = 0;
 
-  private readonly nominalPeriodMs: number[] = [];
-
   /** cells: the board's cells, for their nominal rates. */
-  constructor(cal: Calibration, cells: CellPins[], lanes: LaneConfig[]) {
+  constructor(cal: Calibration, private readonly cells: CellPins[], lanes: LaneConfig[]) {
     for (let c = 0; c < cells.length; c++) {
-      this.nominalPeriodMs.push(1000 / cells[c].rateSps);
       this.filters.push(new CellFilter(cal, c, cells[c].rateSps));
       this.lastBatchMs.push(-1);
       this.batchGapMs.push(0);
@@ -71,17 +68,17 @@ export class ShelfPipeline {
     }
   }
 
-  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
+  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
     const prev = this.lastBatchMs[cell];
     const gap = prev < 0 ? 0 : tLastMs - prev;
     const late = gap > this.staleAfterMs(cell, n);
-    const periodMs = prev < 0 || late ? this.nominalPeriodMs[cell] : gap / n;
+    const periodMs = prev < 0 || late ? 1000 / this.cells[cell].rateSps : gap / n;
     if (prev >= 0 && !late) {
       this.batchGapMs[cell] = gap;
     }
     this.lastBatchMs[cell] = tLastMs;
     const filter = this.filters[cell];
-    const good = filter.pushBatch(counts, n, mean, variance);
+    const good = filter.pushBatch(counts, n, mean, variance, diffSq);
     if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
       this.reportFaults(cell, tLastMs, onHealth);
     }
@@ -92,7 +89,7 @@ export class ShelfPipeline {
   }
 
   private staleAfterMs(cell: number, n: number): number {
-    const gap = this.batchGapMs[cell] > 0 ? this.batchGapMs[cell] : n * this.nominalPeriodMs[cell];
+    const gap = this.batchGapMs[cell] > 0 ? this.batchGapMs[cell] : n * 1000 / this.cells[cell].rateSps;
     return Math.max(NOT_READY_MIN_MS, NOT_READY_BATCHES * gap);
   }
 
@@ -143,7 +140,13 @@ export class ShelfPipeline {
       grams = grams + f.grams;
       varianceG = varianceG + f.varianceG;
     }
+    const baseline = lane.detector.baseline;
     const settled = lane.detector.push(grams, varianceG, n, tStartMs, tMs);
+    if (lane.inEpisode && settled === undefined && !lane.detector.isActive()) {
+      // A plate that relaxes after its step while another lane still moves is followed by
+      // auto-zero: that is part of what the episode moved.
+      lane.netG = lane.netG + (lane.detector.baseline - baseline);
+    }
     if (lane.detector.isActive() && !lane.inEpisode) {
       lane.inEpisode = true;
       lane.netG = 0;

@@ -38,6 +38,8 @@ interface EspruinoE {
   sum(a: Int32Array): number;
   /** The mean of the squared differences from `mean`. */
   variance(a: Int32Array, mean: number): number;
+  /** Σ a[i]·b[(i + offset) mod length], natively. */
+  convolve(a: Int32Array, b: Int32Array, offset: number): number;
   /** An ArrayBuffer on the string's own bytes: no copy, so a string in flash stays there. */
   toArrayBuffer(s: string): ArrayBuffer;
 }

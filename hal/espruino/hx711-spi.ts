@@ -11,7 +11,7 @@ import { espruinoMs } from "./clock";
  *
  * The interpreter executes source text, so the per-sample path is kept short: a table turns each
  * byte into its four data bits (no function call a byte), the batch is a typed array that E.sum
- * and E.variance summarise natively, and the firmware runs once a batch. A debounced watch lets
+ * E.variance and E.convolve summarise natively, and the firmware runs once a batch. A debounced watch lets
  * Espruino drop, natively, the DOUT edges that reading the data bits makes.
  *
  * Memory matters at 1,700 JsVars (an SPI object is ~19): the cells share one software SPI,
@@ -53,6 +53,8 @@ function onDataReady(e: EspruinoWatchEvent): void {
 }
 
 let spi: SPI | undefined = undefined;
+/* getTime() at boot, for every cell: one variable rather than a field a cell. */
+let bootAtS = 0;
 let spiFor = -1;
 
 export class EspruinoHx711 implements LoadCell {
@@ -63,7 +65,8 @@ export class EspruinoHx711 implements LoadCell {
   private watchId = -1;
   private onBatch: SampleBatchHandler | undefined;
 
-  constructor(private readonly pins: CellPins, private readonly index: number, private readonly bootS: number) {
+  constructor(private readonly pins: CellPins, private readonly index: number, bootS: number) {
+    bootAtS = bootS;
     pinMode(pins.dout, "input");
     digitalWrite(pins.sck, 0);
     this.batch = new Int32Array(pins.batch);
@@ -116,7 +119,11 @@ export class EspruinoHx711 implements LoadCell {
     if (this.filled === p.batch) {
       this.filled = 0;
       const mean = E.sum(b) / p.batch;
-      this.onBatch(this.index, b as unknown as number[], p.batch, espruinoMs(timeS, this.bootS), mean, E.variance(b, mean));
+      // Successive steps squared: circularly 2(Σx² − Σx·x₊₁), less the wrap-around step. Counts are
+      // integers under 2^23, so every sum is exact in a double, and equal to the NodeMCU port's.
+      const wrap = b[p.batch - 1] - b[0];
+      const diffSq = 2 * (E.convolve(b, b, 0) - E.convolve(b, b, 1)) - wrap * wrap;
+      this.onBatch(this.index, b as unknown as number[], p.batch, espruinoMs(timeS, bootAtS), mean, E.variance(b, mean), diffSq);
     }
   }
 }

@@ -26,6 +26,15 @@ function varianceOf(a: number[], n: number, mean: number): number {
   return s / n;
 }
 
+function diffSqOf(a: number[], n: number): number {
+  let s = 0;
+  for (let i = 0; i + 1 < n; i++) {
+    const d = a[i + 1] - a[i];
+    s = s + d * d;
+  }
+  return s;
+}
+
 function signed24(b0: number, b1: number, b2: number): number {
   const raw = b0 + b1 * 256 + b2 * 65536;
   return raw >= 8388608 ? raw - 16777216 : raw;
@@ -66,7 +75,7 @@ export class NodeMcuHx711Batch implements LoadCell {
     }
     // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
     const mean = meanOf(this.batch, n);
-    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(this.batch, n, mean));
+    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(this.batch, n, mean), diffSqOf(this.batch, n));
   }
 }
 
@@ -109,7 +118,7 @@ export class NodeMcuHx711Polled implements LoadCell {
       if (this.filled === pins.batch) {
         this.filled = 0;
         const mean = meanOf(this.batch, pins.batch);
-        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs), mean, varianceOf(this.batch, pins.batch, mean));
+        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs), mean, varianceOf(this.batch, pins.batch, mean), diffSqOf(this.batch, pins.batch));
       }
     });
   }

@@ -139,6 +139,16 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
         for (let i = 0; i < a.length; i++) s += a[i];
         return s;
       },
+      convolve: (a: ArrayLike<number>, b: ArrayLike<number>, offset: number) => {
+        const l = b.length;
+        let k = ((offset % l) + l) % l;
+        let s = 0;
+        for (let i = 0; i < a.length; i++) {
+          s += a[i] * b[k];
+          k = k + 1 === l ? 0 : k + 1;
+        }
+        return s;
+      },
       toArrayBuffer: (s: string) => {
         const b = Buffer.from(String(s), "latin1");
         return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);

@@ -36,8 +36,8 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   const prefix = "aisle/" + board.deviceId;
   const publish = (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e));
   const health = (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h));
-  const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number): void =>
-    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, publish, health);
+  const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void =>
+    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq, publish, health);
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
