@@ -1,6 +1,6 @@
 import ts from "typescript";
-import vm from "node:vm";
-import { BUILTIN_OBJECTS, prototypeChain } from "./jsvar-builtins.ts";
+import { watchApi } from "./jsvar-api-watch.ts";
+import { prototypeChain } from "./jsvar-builtins.ts";
 import { HOOK, instrument, type Instrumented, type Site } from "./jsvar-instrument.ts";
 import type { ClassInfo, FnInfo } from "./jsvar-source.ts";
 
@@ -32,8 +32,6 @@ export interface LiveWatch {
   debounceMs: number;
   edge: string;
 }
-
-type Fn = (...a: unknown[]) => unknown;
 
 /**
  * One run of code on the virtual board (the uploaded file, or .bootcde after load()), seen as
@@ -69,7 +67,7 @@ export class JsVarTracker {
    */
   readonly times = new Set<number>();
   /** Until the first timer or watch runs: later getTime() values are mostly passing ones, and could be mistaken for whole numbers held elsewhere. */
-  private booting = true;
+  booting = true;
   /** ArrayBuffers E.toArrayBuffer made: Espruino's refer to the string they were made from, not a copy. */
   readonly stringBacked = new WeakMap<object, string>();
   apiGlobals: Record<string, unknown> = {};
@@ -83,90 +81,19 @@ export class JsVarTracker {
     if (fromFlash && pretokenised) for (const s of stringLiterals(code, filename)) this.flashStrings.add(s);
   }
 
-  /** The globals the instrumented code runs with: the API, watched, plus the hook. */
+  /** The globals the instrumented code runs with: the API, watched (jsvar-api-watch.ts), plus the hook. */
   wrap(globals: Record<string, unknown>, memory: () => unknown): Record<string, unknown> {
     this.apiGlobals = globals;
-    const g: Record<string, unknown> = { ...globals, [HOOK]: this.hook() };
-    const wrapTimer = (repeat: boolean) => (fn: unknown, ms: unknown, ...args: unknown[]) => {
-      let id = 0;
-      const cb = typeof fn === "function" ? (...a: unknown[]) => ((this.booting = false), (repeat ? undefined : this.timers.delete(id)), (fn as Fn)(...a)) : fn;
-      id = (globals[repeat ? "setInterval" : "setTimeout"] as Fn)(cb, ms) as number;
-      this.timers.set(id, { fn, args, repeat });
-      return id;
-    };
-    const clear = (name: string) => (id?: number) => {
-      (globals[name] as Fn)(id);
-      if (id === undefined) this.timers.clear();
-      else this.timers.delete(id);
-    };
-    g.setTimeout = wrapTimer(false);
-    g.setInterval = wrapTimer(true);
-    g.clearTimeout = clear("clearTimeout");
-    g.clearInterval = clear("clearInterval");
-    g.setWatch = (fn: unknown, pin: unknown, o?: { repeat?: boolean; debounce?: number; edge?: string }) => {
-      let id = 0;
-      const repeat = o?.repeat === true;
-      const cb = typeof fn === "function" ? (...a: unknown[]) => ((this.booting = false), (repeat ? undefined : this.watches.delete(id)), (fn as Fn)(...a)) : fn;
-      id = (globals.setWatch as Fn)(cb, pin, o) as number;
-      this.watches.set(id, { fn, repeat, debounceMs: o?.debounce ?? 0, edge: o?.edge ?? "both" });
-      return id;
-    };
-    g.clearWatch = (id?: number) => {
-      (globals.clearWatch as Fn)(id);
-      if (id === undefined) this.watches.clear();
-      else this.watches.delete(id);
-    };
-    g.require = (name: string) => {
-      const m = (globals.require as Fn)(name) as Record<string, unknown>;
-      this.modules.add(name);
-      const read = m.read as Fn;
-      const out = name === "Storage" ? { ...m, read: (file: string) => this.flashString(read(file)) } : m;
-      this.moduleValues.add(out);
-      return out;
-    };
-    const tracker = this;
-    const Spi = globals.SPI as new () => { setup(o: unknown): unknown };
-    g.SPI = class SPI extends Spi {
-      constructor() {
-        super();
-        tracker.spis.set(this, undefined);
-      }
-
-      setup(o: unknown): unknown {
-        tracker.spis.set(this, o);
-        return super.setup(o);
-      }
-    } as unknown;
-    g.process = { ...(globals.process as object), memory };
-    g.getTime = () => {
-      const v = (globals.getTime as Fn)() as number;
-      if (this.booting) this.times.add(v);
-      return v;
-    };
-    const E = globals.E as Record<string, unknown>;
-    g.E = { ...E, toArrayBuffer: (str: string) => {
-      const ab = (E.toArrayBuffer as Fn)(str) as object;
-      this.stringBacked.set(ab, String(str));
-      return ab;
-    } };
-    for (const v of Object.values(g)) this.addNatives(v);
-    return this.watchBuiltinNames(vm.createContext(g));
+    return watchApi(this, { ...globals, [HOOK]: this.hook() }, globals, memory);
   }
 
-  /** Turns each built-in object's global into a getter that notes it was named. */
-  private watchBuiltinNames(ctx: Record<string, unknown>): Record<string, unknown> {
-    const names = [...BUILTIN_OBJECTS].filter((n) => n in ctx || vm.runInContext(`typeof ${n}`, ctx) !== "undefined");
-    const values = vm.runInContext(`({${names.join(",")}})`, ctx) as Record<string, unknown>;
-    for (const n of names) {
-      const v = values[n];
-      this.builtinValues.set(v, n);
-      this.addNatives(v);
-      Object.defineProperty(ctx, n, { configurable: true, enumerable: false, get: () => (this.builtinsNamed.add(n), v), set: (x) => Object.defineProperty(ctx, n, { value: x, writable: true, enumerable: true, configurable: true }) });
-    }
-    return ctx;
+  addNatives(v: unknown): void {
+    if ((typeof v !== "object" && typeof v !== "function") || v === null || this.natives.has(v)) return;
+    this.natives.add(v);
+    if (typeof v === "object") for (const x of Object.values(v)) this.addNatives(x);
   }
 
-  private flashString(v: unknown): unknown {
+  flashString(v: unknown): unknown {
     if (typeof v === "string") this.flashFiles.add(v);
     return v;
   }
@@ -177,12 +104,6 @@ export class JsVarTracker {
     if (s.length === 0) return false;
     for (const f of this.flashFiles) if (f.includes(s)) return true;
     return false;
-  }
-
-  private addNatives(v: unknown): void {
-    if ((typeof v !== "object" && typeof v !== "function") || v === null || this.natives.has(v)) return;
-    this.natives.add(v);
-    if (typeof v === "object") for (const x of Object.values(v)) this.addNatives(x);
   }
 
   private hook(): object {
