@@ -18,11 +18,19 @@ export interface JsVarLayout {
   refBits: number;
 }
 
-/** ESP8266 (32-bit, 1,700 variables), and the Linux build made with -m32 and VARIABLES=1700. */
-export const ESP8266_LAYOUT: JsVarLayout = { blockBytes: 12, nameChars: 4, stringChars: 8, extChars: 8, refBits: 11 };
-
-/** The 64-bit Linux build with VARIABLES=1700: 16-byte blocks, 8-byte name data. */
-export const LINUX64_1700_LAYOUT: JsVarLayout = { blockBytes: 16, nameChars: 8, stringChars: 12, extChars: 12, refBits: 11 };
+/**
+ * The layout of a 32-bit build with this many variables (jsutils.h: the reference width and
+ * count bits, then 4 bytes of data and 2 of flags). The ESP8266's 1,700 (12 bytes, 8 characters
+ * a block, integers of 11 bits) is calibrated on a real interpreter built the same way; the others follow the same rules (ESP32's 16,383: 14 bytes, 9 and 10
+ * characters a block).
+ */
+export function layoutFor(totalVars: number): JsVarLayout {
+  const [refBits, packBits, countBits] = totalVars <= 1023 ? [10, 2, 6] : totalVars <= 2047 ? [11, 0, 4] : totalVars <= 4095 ? [12, 0, 8] : totalVars <= 8191 ? [13, 0, 4] : totalVars <= 16383 ? [14, 0, 8] : [16, 0, 8];
+  const stringChars = 4 + ((refBits * 3 + packBits) >> 3);
+  const extChars = 4 + ((refBits * 3 + packBits + countBits) >> 3);
+  const blockBytes = 4 + Math.ceil((refBits * 4 + packBits + countBits) / 8) + 2;
+  return { blockBytes, nameChars: 4, stringChars, extChars, refBits };
+}
 
 /** Above this many bytes Espruino allocates a flat string (JSV_FLAT_STRING_BREAK_EVEN). */
 export function flatBreakEven(l: JsVarLayout): number {

@@ -1,5 +1,5 @@
 import { countJsVars } from "./jsvar-count.ts";
-import { ESP8266_LAYOUT, type JsVarLayout } from "./jsvar-layout.ts";
+import { type JsVarLayout, layoutFor } from "./jsvar-layout.ts";
 import { JsVarTracker } from "./jsvar-tracker.ts";
 
 /** Where the app's code lives: Espruino runs Storage's .bootcde from flash and copies uploaded code into RAM. */
@@ -32,7 +32,7 @@ export const INTERPRETER_JSVARS = 45;
 export class JsVarMeter {
   private tracker: JsVarTracker | undefined;
 
-  constructor(readonly total: number, private readonly storage: Map<string, string>, readonly layout: JsVarLayout = ESP8266_LAYOUT) {}
+  constructor(readonly total: number, private readonly storage: Map<string, string>, readonly layout: JsVarLayout = layoutFor(total)) {}
 
   /** The code to run and the globals to run it with, for the run about to start. */
   prepare(code: string, filename: string, globals: Record<string, unknown>): { code: string; globals: Record<string, unknown> } {
