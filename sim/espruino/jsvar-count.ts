@@ -135,8 +135,10 @@ function jsVarWalker(t: JsVarTracker, layout: JsVarLayout) {
     if (m.cls === undefined) {
       // A plain function given a prototype: "prototype", an object with "constructor".
       const proto = (v as { prototype?: object }).prototype;
-      if (t.withPrototype.has(v) && proto) seen.add(proto);
-      if (t.withPrototype.has(v) && proto) n += nameVars(layout, PROTOTYPE_NAME) + 1 + nameVars(layout, CONSTRUCTOR_NAME) + props(proto, new Set(["constructor"]));
+      if (t.withPrototype.has(v) && proto) {
+        seen.add(proto);
+        n += nameVars(layout, PROTOTYPE_NAME) + 1 + nameVars(layout, CONSTRUCTOR_NAME) + props(proto, new Set(["constructor"]));
+      }
       return n + props(v);
     }
     const cls = m.cls;
