@@ -23,7 +23,7 @@ describe("budgets", () => {
     expect(loadBoard("espruino-esp8266").budget.bundle_bytes).toBe(10240);
   });
 
-  it("the shelf and gate apps on the ESP8266 Espruino hold at most its JsVar budget after boot (a freshly flashed board)", async () => {
+  it("the shelf and gate apps on the ESP8266 Espruino hold at most its JsVar budget after boot, freshly flashed and (shelf) calibrated with 4 lanes", async () => {
     const board = loadBoard("espruino-esp8266");
     expect(board.budget.jsvars_after_boot).toBe(1200);
     for (const app of ["shelf", "gate"] as const) {
@@ -36,6 +36,8 @@ describe("budgets", () => {
         const calibrated = bootJsVars(bundle, board.memory.jsvars!, calibratedShelfStore(4));
         console.log(`espruino-esp8266 shelf calibrated, 4 lanes: ${calibrated.usage} JsVars after boot`);
         expect(calibrated.usage).toBeGreaterThan(fresh.usage);
+        // A shelf in service is calibrated and holds its lanes: that is the figure the budget is for.
+        expect(calibrated.usage).toBeLessThanOrEqual(board.budget.jsvars_after_boot!);
       }
       expect(fresh.usage).toBeLessThanOrEqual(board.budget.jsvars_after_boot!);
     }

@@ -15,7 +15,6 @@
  * as formatInt writes it, a number that is not finite, or a span that is not strictly monotonic
  * is not a record.
  */
-import type { Calibration } from "./cell-filter";
 import { crc16Hex } from "./crc16";
 import { formatFixed, formatInt } from "./format";
 import { round } from "./math";
@@ -70,17 +69,6 @@ export function gramsPerCountAt(c: CellCal, raw: number): number {
   return (c.grams[k] - g0) / (c.counts[k] - x0);
 }
 
-export class PiecewiseCalibration implements Calibration {
-  constructor(private readonly cells: CellCal[]) {}
-
-  grams(cell: number, raw: number): number {
-    return gramsFromCounts(this.cells[cell], raw);
-  }
-
-  gramsPerCount(cell: number, raw: number): number {
-    return gramsPerCountAt(this.cells[cell], raw);
-  }
-}
 
 export function encodeCalibrationRecord(r: CalibrationRecord): string {
   let out = HEADER + "\nseq " + formatInt(r.seq) + "\n";

@@ -1,3 +1,5 @@
+import { gramsFromCounts, gramsPerCountAt, type CellCal } from "./calibration";
+
 /*
  * One HX711 channel, a batch at a time: fault checks on the raw counts, counts to grams, and a
  * median of three that removes single-sample spikes. The result is the batch's mean and variance
@@ -16,19 +18,15 @@
  * A batch that ends faulted is not used: the lane holds still and the fault is reported.
  */
 
-/** Raw counts to grams for each cell: the calibration the device holds. */
-export interface Calibration {
-  grams(cell: number, counts: number): number;
-  /** The span's slope where `counts` lies: grams per count. */
-  gramsPerCount(cell: number, counts: number): number;
-}
-
 export const FAULT_NONE = 0;
 export const FAULT_SATURATION = 1;
 export const FAULT_STUCK = 2;
 export const FAULT_GLITCH = 3;
 export const FAULT_NOT_READY = 4;
-export const FAULT_NAMES: string[] = ["none", "saturation", "stuck", "glitch", "not_ready"];
+/** A fault's name in health events. Literals in code, which stays in flash, rather than an array in RAM. */
+export function faultName(kind: number): string {
+  return kind === FAULT_SATURATION ? "saturation" : kind === FAULT_STUCK ? "stuck" : kind === FAULT_GLITCH ? "glitch" : kind === FAULT_NOT_READY ? "not_ready" : "none";
+}
 
 const MAX_COUNT = 8388607;
 const MIN_COUNT = -8388608;
@@ -69,7 +67,8 @@ export class CellFilter {
   private lastOut = NaN;
 
   /** stuckSamples: a second's worth of conversions at the cell's rate. */
-  constructor(private readonly cal: Calibration, private readonly cell: number, private readonly stuckSamples: number) {}
+  /** cal: the cell's calibration, as the device holds it. */
+  constructor(private readonly cal: CellCal, private readonly stuckSamples: number) {}
 
   /**
    * Feeds one batch; returns true when `grams` holds a new good value. The noise is measured, as
@@ -77,7 +76,7 @@ export class CellFilter {
    * drift add little to those), halved.
    */
   pushBatch(raw: number[], n: number, mean: number, variance: number, diffSq: number): boolean {
-    const slope = this.cal.gramsPerCount(this.cell, mean);
+    const slope = gramsPerCountAt(this.cal, mean);
     let m = mean;
     let stepsSq = diffSq;
     let steps = n - 1;
@@ -124,7 +123,7 @@ export class CellFilter {
       this.lastOut = raw[n - 1];
     }
     this.varianceG = steps > 0 ? (stepsSq * slope * slope) / (2 * steps) : 0;
-    this.grams = this.cal.grams(this.cell, m);
+    this.grams = gramsFromCounts(this.cal, m);
     this.ready = true;
     return true;
   }

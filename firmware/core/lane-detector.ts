@@ -34,9 +34,8 @@ export class LaneDetector {
   private phase = INIT;
   /** The stable level; auto-zero moves it while the lane is stable. Read-only outside. */
   baseline = 0;
-  /** Means of the last WINDOW blocks, relative to baseline; newest at `head`. */
+  /** Means of the last WINDOW blocks, relative to baseline, newest first. */
   private readonly means: number[] = [0, 0, 0, 0, 0];
-  private head = 0;
   private filled = 0;
   /** Noise variance of one sample while no hand is on the lane; the prior is 1 g². */
   private noiseVar = 1;
@@ -73,8 +72,10 @@ export class LaneDetector {
   }
 
   private block(mean: number, diffVar: number, samples: number, startMs: number, tMs: number): Settled | undefined {
-    this.head = this.head + 1 === WINDOW ? 0 : this.head + 1;
-    this.means[this.head] = mean;
+    for (let k = WINDOW - 1; k > 0; k--) {
+      this.means[k] = this.means[k - 1];
+    }
+    this.means[0] = mean;
     if (this.filled < WINDOW) {
       this.filled++;
     }
@@ -117,7 +118,7 @@ export class LaneDetector {
       const m = this.windowMean(k);
       let ok = true;
       for (let j = 0; j < k; j++) {
-        if (Math.abs(this.meanAt(j) - m) > band) {
+        if (Math.abs(this.means[j] - m) > band) {
           ok = false;
         }
       }
@@ -129,18 +130,10 @@ export class LaneDetector {
     return run;
   }
 
-  private meanAt(age: number): number {
-    let i = this.head - age;
-    if (i < 0) {
-      i = i + WINDOW;
-    }
-    return this.means[i];
-  }
-
   private windowMean(k: number): number {
     let s = 0;
     for (let j = 0; j < k; j++) {
-      s = s + this.meanAt(j);
+      s = s + this.means[j];
     }
     return s / k;
   }

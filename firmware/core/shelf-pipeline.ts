@@ -1,4 +1,6 @@
-import { CellFilter, FAULT_GLITCH, FAULT_NONE, FAULT_NOT_READY, type Calibration } from "./cell-filter";
+import type { CellCal } from "./calibration";
+import { round } from "./math";
+import { CellFilter, FAULT_GLITCH, FAULT_NONE, FAULT_NOT_READY } from "./cell-filter";
 import { laneVerdict } from "./count-estimate";
 import { attribute, type EpisodeLane } from "./episode";
 import { LaneDetector } from "./lane-detector";
@@ -50,10 +52,10 @@ export class ShelfPipeline {
   private episodeSinceMs = -1;
   private seq = 0;
 
-  /** cells: the board's cells, for their nominal rates. */
-  constructor(cal: Calibration, private readonly cells: CellPins[], lanes: LaneConfig[]) {
+  /** cal: each cell's calibration; cells: the board's cells, for their nominal rates; then where events and health go. */
+  constructor(cal: CellCal[], private readonly cells: CellPins[], lanes: LaneConfig[], private readonly onEvent: (e: ShelfEvent) => void, private readonly onHealth: (h: HealthEvent) => void) {
     for (let c = 0; c < cells.length; c++) {
-      this.filters.push(new CellFilter(cal, c, cells[c].rateSps));
+      this.filters.push(new CellFilter(cal[c], cells[c].rateSps));
       this.lastBatchMs.push(-1);
       this.batchGapMs.push(0);
       this.reported.push(FAULT_NONE);
@@ -68,23 +70,24 @@ export class ShelfPipeline {
     }
   }
 
-  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number, onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): void {
+  pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void {
     const prev = this.lastBatchMs[cell];
     const gap = prev < 0 ? 0 : tLastMs - prev;
     const late = gap > this.staleAfterMs(cell, n);
     const periodMs = prev < 0 || late ? 1000 / this.cells[cell].rateSps : gap / n;
     if (prev >= 0 && !late) {
-      this.batchGapMs[cell] = gap;
+      this.batchGapMs[cell] = round(gap);
     }
-    this.lastBatchMs[cell] = tLastMs;
+    // Whole ms: Espruino keeps an integer in the array slot itself, a fraction needs a JsVar more.
+    this.lastBatchMs[cell] = round(tLastMs);
     const filter = this.filters[cell];
     const good = filter.pushBatch(counts, n, mean, variance, diffSq);
     if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
-      this.reportFaults(cell, tLastMs, onHealth);
+      this.reportFaults(cell, tLastMs);
     }
     const laneIndex = this.leadOf[cell];
     if (good && laneIndex >= 0) {
-      this.laneBlock(this.lanes[laneIndex], n, tLastMs - (n - 1) * periodMs, tLastMs, onEvent);
+      this.laneBlock(this.lanes[laneIndex], n, tLastMs - (n - 1) * periodMs, tLastMs);
     }
   }
 
@@ -94,34 +97,34 @@ export class ShelfPipeline {
   }
 
   /** The watchdog: a cell that has missed several of its batches is not ready. */
-  checkStale(nowMs: number, onHealth: (h: HealthEvent) => void): void {
+  checkStale(nowMs: number): void {
     for (let c = 0; c < this.filters.length; c++) {
       if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > this.staleAfterMs(c, 1) && this.filters[c].fault === FAULT_NONE) {
         this.filters[c].fault = FAULT_NOT_READY;
         this.filters[c].counts[FAULT_NOT_READY] = this.filters[c].counts[FAULT_NOT_READY] + 1;
-        this.reportFaults(c, nowMs, onHealth);
+        this.reportFaults(c, nowMs);
       }
     }
   }
 
-  private reportFaults(cell: number, tMs: number, onHealth: (h: HealthEvent) => void): void {
+  private reportFaults(cell: number, tMs: number): void {
     const f = this.filters[cell];
     if (f.fault !== this.reported[cell]) {
       if (this.reported[cell] !== FAULT_NONE) {
-        onHealth({ cell: cell, fault: this.reported[cell], active: false, tMs: tMs, count: f.counts[this.reported[cell]] });
+        this.onHealth({ cell: cell, fault: this.reported[cell], active: false, tMs: tMs, count: f.counts[this.reported[cell]] });
       }
       if (f.fault !== FAULT_NONE) {
-        onHealth({ cell: cell, fault: f.fault, active: true, tMs: tMs, count: f.counts[f.fault] });
+        this.onHealth({ cell: cell, fault: f.fault, active: true, tMs: tMs, count: f.counts[f.fault] });
       }
       this.reported[cell] = f.fault;
     }
     if (f.counts[FAULT_GLITCH] !== this.glitches[cell]) {
       this.glitches[cell] = f.counts[FAULT_GLITCH];
-      onHealth({ cell: cell, fault: FAULT_GLITCH, active: false, tMs: tMs, count: f.counts[FAULT_GLITCH] });
+      this.onHealth({ cell: cell, fault: FAULT_GLITCH, active: false, tMs: tMs, count: f.counts[FAULT_GLITCH] });
     }
   }
 
-  private laneBlock(lane: LaneState, n: number, tStartMs: number, tMs: number, onEvent: (e: ShelfEvent) => void): void {
+  private laneBlock(lane: LaneState, n: number, tStartMs: number, tMs: number): void {
     const cells = lane.config.cells;
     let grams = 0;
     let varianceG = 0;
@@ -164,7 +167,7 @@ export class ShelfPipeline {
     }
     const anyActive = this.anyActive();
     if (!anyActive || tMs - this.episodeSinceMs > MAX_EPISODE_MS) {
-      this.resolve(tMs, onEvent);
+      this.resolve(tMs);
       this.episodeSinceMs = anyActive ? tMs : -1;
     }
   }
@@ -186,7 +189,7 @@ export class ShelfPipeline {
   }
 
   /** Attributes the episode's settled lanes together, and publishes what each one moved. */
-  private resolve(tMs: number, onEvent: (e: ShelfEvent) => void): void {
+  private resolve(tMs: number): void {
     const members: LaneState[] = [];
     const parts: EpisodeLane[] = [];
     let moved = 0;
@@ -215,7 +218,7 @@ export class ShelfPipeline {
       const verdict = laneVerdict(a.grams[k], lane.config.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
       if (verdict !== undefined) {
         this.seq++;
-        onEvent({
+        this.onEvent({
           type: a.grams[k] < 0 ? "pick" : "put",
           lane: lane.config.id,
           tMs: tMs,

@@ -34,15 +34,14 @@ const BITS =
   "\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f";
 let bits: Uint8Array | undefined = undefined;
 
-/* Each gain's clock pattern, shared by the cells that use it. */
+/* Each gain's clock pattern, by gain pulses − 25, shared by the cells that use it. */
 const patterns: Uint8Array[] = [];
 
-function pattern(gainPulses: number): Uint8Array {
+function addPattern(gainPulses: number): void {
   const f = FOUR_PULSES;
   if (patterns[gainPulses - 25] === undefined) {
     patterns[gainPulses - 25] = new Uint8Array([f, f, f, f, f, f, finalByte(gainPulses)]);
   }
-  return patterns[gainPulses - 25];
 }
 
 const cellByDout: EspruinoHx711[] = [];
@@ -59,7 +58,6 @@ let spiFor = -1;
 
 export class EspruinoHx711 implements LoadCell {
   private readonly batch: Int32Array;
-  private readonly clocks: Uint8Array;
   private filled = 0;
   private settling = 0;
   private watchId = -1;
@@ -70,7 +68,7 @@ export class EspruinoHx711 implements LoadCell {
     pinMode(pins.dout, "input");
     digitalWrite(pins.sck, 0);
     this.batch = new Int32Array(pins.batch);
-    this.clocks = pattern(pins.gainPulses);
+    addPattern(pins.gainPulses);
     if (bits === undefined) {
       bits = new Uint8Array(E.toArrayBuffer(BITS));
     }
@@ -106,7 +104,7 @@ export class EspruinoHx711 implements LoadCell {
       spi.setup({ miso: p.dout, mosi: p.sck, baud: 2000000 });
       spiFor = p.dout;
     }
-    const d = spi!.send(this.clocks);
+    const d = spi!.send(patterns[p.gainPulses - 25]);
     const t = bits!;
     const raw = (t[d[0]] << 20) | (t[d[1]] << 16) | (t[d[2]] << 12) | (t[d[3]] << 8) | (t[d[4]] << 4) | t[d[5]];
     if (this.settling > 0) {

@@ -1,7 +1,7 @@
 import type { BoardConstants } from "../../../hal/board";
 import type { ShelfHal } from "../../../hal/hal";
 import { healthEventJson } from "../../core/health-event";
-import { linearCell, PiecewiseCalibration } from "../../core/calibration";
+import { linearCell } from "../../core/calibration";
 import type { CellCal } from "../../core/calibration";
 import { loadCalibration } from "../../core/calibration-store";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
@@ -32,15 +32,15 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   if (lanes === undefined) {
     lanes = defaultLanes(cellCount);
   }
-  const pipeline = new ShelfPipeline(new PiecewiseCalibration(cal), board.cells, lanes);
   const prefix = "aisle/" + board.deviceId;
-  const publish = (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e));
-  const health = (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h));
+  const pipeline = new ShelfPipeline(cal, board.cells, lanes,
+    (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e)),
+    (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h)));
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void =>
-    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq, publish, health);
+    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
-  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs(), health));
+  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs()));
   hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes");
 }
