@@ -20,12 +20,15 @@ program.command("build")
 
 program.command("replay")
   .description("run traces through the firmware on virtual boards; score against NAME.truth.jsonl when it is there")
-  .argument("<traces...>", "trace files (NAME.trace.csv)")
+  .argument("<traces...>", "trace files (NAME.trace.csv or .trace.bin), folders holding them, or glob patterns")
   .option("--truth <file>", "truth for a single trace, instead of the one beside it")
   .addOption(new Option("--runner <name>", "which virtual board runs the firmware").choices(["source", "espruino", "lua51", "lua53", "all"]).default("source"))
   .option("--board <id>", "board for the runners of its platform (others keep their default)")
   .option("--json", "print results as JSON")
   .option("--report <file>", "also write an HTML report (self-contained, opens offline): charts per lane, misses, phantoms, wrong counts")
+  .option("--jobs <n>", "worker threads (default: one a core); results are the same for any number")
+  .option("--min-f1 <x>", "a release gate: exit 1 when any scored trace's F1 is below x")
+  .option("--timing", "put wall-clock times into --json (which then differs from run to run)")
   .action(async (traces: string[], opts) => {
     process.exitCode = await (await import("./commands/replay.ts")).replayCommand(traces, opts);
   });
