@@ -3,6 +3,7 @@ import { runOnEspruino } from "./runners/espruino-runner.ts";
 import { runOnNodeMcu } from "./runners/lua-runner.ts";
 import { DEFAULT_BOARD, RUNNERS, type RunnerName, type RunResult } from "./runners/runner-types.ts";
 import { scoreEvents, type DetectedEvent, type Score } from "./score.ts";
+import { openTraceStream } from "./trace/open-trace-stream.ts";
 import { readTrace } from "./trace/trace-reader.ts";
 import type { Trace } from "./trace/trace-types.ts";
 import { readTruthFor, type TruthEvent } from "./trace/truth.ts";
@@ -43,18 +44,37 @@ export function boardFor(runner: RunnerName, board?: string): string {
 }
 
 /** Replays one trace file on each runner and scores it against its truth, if it has any. */
+/**
+ * Replays one trace file on each runner and scores it against its truth, if it has any. The
+ * Espruino runners read a shelf trace as a stream, in constant memory; the Lua runners take it
+ * whole. A malformed trace throws TraceError with file and line, before or during the replay.
+ */
 export async function replayTrace(path: string, opts: ReplayOptions, pickBoard: (r: RunnerName) => string): Promise<ReplayEntry[]> {
-  const trace = readTrace(path);
-  const truth = readTruthFor(path, trace.kind, opts.truthFile);
   const entries: ReplayEntry[] = [];
+  let whole: Trace | undefined;
   for (const runner of opts.runners) {
     const board = pickBoard(runner);
     const t0 = performance.now();
-    const result = await runTrace(trace, runner, board);
+    let result: RunResult;
+    let samples: number;
+    let kind: Trace["kind"];
+    if (runner === "source" || runner === "espruino") {
+      const input = openTraceStream(path);
+      kind = "next" in input ? "shelf" : "gate";
+      const r = await runOnEspruino(input, runner, board);
+      result = r;
+      samples = r.samples;
+    } else {
+      whole ??= readTrace(path);
+      kind = whole.kind;
+      result = await runOnNodeMcu(whole, runner, board);
+      samples = whole.sampleCount;
+    }
     const wallMs = performance.now() - t0;
+    const truth = readTruthFor(path, kind, opts.truthFile);
     entries.push({
-      trace: path, runner, board, samples: trace.sampleCount, events: result.events, payloads: result.payloads, health: result.health,
-      truth, score: truth ? scoreEvents(trace.kind, result.events, truth) : undefined, wallMs, firmwareErrors: result.errors,
+      trace: path, runner, board, samples, events: result.events, payloads: result.payloads, health: result.health,
+      truth, score: truth ? scoreEvents(kind, result.events, truth) : undefined, wallMs, firmwareErrors: result.errors,
     });
   }
   return entries;

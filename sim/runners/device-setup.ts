@@ -2,13 +2,17 @@ import { encodeCalibrationRecord, linearCell } from "../../firmware/core/calibra
 import { encodeLanes } from "../../firmware/core/shelf-config.ts";
 import type { DetectedEvent } from "../score.ts";
 import type { ConstantOptions } from "../../tools/build/board-file.ts";
-import type { Trace } from "../trace/trace-types.ts";
+import type { ShelfHeader } from "../trace/trace-stream.ts";
+import type { GateTrace, Trace } from "../trace/trace-types.ts";
+
+/** What a runner needs to know of a trace before its samples: the whole of a gate trace, a shelf trace's header. */
+export type TraceHead = ShelfHeader | GateTrace;
 
 /**
  * What the device's Store holds when a replay starts: the trace's calibration and lanes, written
  * with the firmware's own encoder, as a technician's calibration would have left them.
  */
-export function storeSeed(trace: Trace): Map<string, string> {
+export function storeSeed(trace: Trace | TraceHead): Map<string, string> {
   const store = new Map<string, string>();
   if (trace.kind !== "shelf") return store;
   store.set("cal.a", encodeCalibrationRecord({ seq: 1, cells: trace.channels.map((c) => linearCell(c.offset, c.gramsPerCount)) }));
@@ -21,7 +25,7 @@ export function storeSeed(trace: Trace): Map<string, string> {
  * the cells' rate of the trace (a 10 SPS trace on a board wired for 80 SPS would come in
  * batches of eight 100 ms samples).
  */
-export function replayShape(trace: Trace, boardCells: number, boardGateLanes: number, boardRateSps: number): ConstantOptions {
+export function replayShape(trace: Trace | TraceHead, boardCells: number, boardGateLanes: number, boardRateSps: number): ConstantOptions {
   if (trace.kind === "gate") return trace.lanes.length > boardGateLanes ? { gateLanes: trace.lanes.length } : {};
   const shape: ConstantOptions = trace.channels.length > boardCells ? { cells: trace.channels.length } : {};
   if (trace.rateHz !== boardRateSps) shape.rateSps = trace.rateHz;

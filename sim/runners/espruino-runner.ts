@@ -4,11 +4,14 @@ import { buildTag, bundleFileName, cachedBuild } from "../../tools/build/build.t
 import { writeEntry } from "../../tools/build/entry.ts";
 import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
 import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
-import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
+import { gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { EspruinoBoard } from "../espruino/espruino-board.ts";
+import { memoryShelfStream } from "../trace/memory-stream.ts";
+import type { ShelfStream, TraceStream } from "../trace/trace-stream.ts";
 import type { Trace } from "../trace/trace-types.ts";
 import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
 import { feedDevice, REPLAY_TAIL_US } from "./feed.ts";
+import { ShelfFeed } from "./shelf-feed.ts";
 import type { RunResult } from "./runner-types.ts";
 
 const sourceBundles = new Map<string, Promise<string>>();
@@ -23,16 +26,27 @@ function sourceBundle(constants: BoardConstants, app: "shelf" | "gate", tag: str
   return p;
 }
 
+/** A whole trace, or a shelf trace as a stream (read a chunk at a time, for traces of any length). */
+export type ReplayInput = Trace | TraceStream;
+
+function asStream(input: ReplayInput): ShelfStream | Extract<Trace, { kind: "gate" }> {
+  if ("next" in input) return input;
+  return input.kind === "shelf" ? memoryShelfStream(input) : input;
+}
+
 /**
  * Replays a trace on the virtual Espruino. "espruino" runs the built bundle, byte for byte, in a
- * vm context; "source" runs the TypeScript straight from the tree.
+ * vm context; "source" runs the TypeScript straight from the tree. A shelf trace is fed from its
+ * stream as the board's clock reaches it, so memory stays flat however long the trace.
  */
-export async function runOnEspruino(trace: Trace, runner: "source" | "espruino", boardId: string): Promise<RunResult> {
+export async function runOnEspruino(input: ReplayInput, runner: "source" | "espruino", boardId: string): Promise<RunResult & { samples: number }> {
+  const trace = asStream(input);
+  const head = "next" in trace ? trace.header : trace;
   const boardFile = loadBoard(boardId);
   if (boardFile.platform !== "espruino") throw new Error(`the ${runner} runner needs an Espruino board; ${boardId} is ${boardFile.platform}`);
-  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
+  const shape = replayShape(head, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
   const constants = boardConstants(boardFile, shape);
-  const app = trace.kind;
+  const app = head.kind;
   let code: string;
   let filename: string;
   if (runner === "espruino") {
@@ -45,22 +59,33 @@ export async function runOnEspruino(trace: Trace, runner: "source" | "espruino",
     filename = `${tag}.js`;
   }
   const lines: string[] = [];
-  const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(trace), onLine: (l) => lines.push(l) });
-  if (trace.kind === "shelf") {
+  const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(head), onLine: (l) => lines.push(l) });
+  let samples: number;
+  if ("next" in trace) {
     const chips = constants.cells.map((c) => {
-      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(trace.rateHz));
+      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(trace.header.rateHz));
       board.pins.listen(c.sck, (level) => chip.clock(level));
       board.pins.attachShifter(c.sck, chip);
       return chip;
     });
-    board.addDevice(feedDevice(shelfStimuli(trace), (s) => chips[s.cell].convert(s.counts)));
+    try {
+      const feed = new ShelfFeed(trace, (cell, counts) => chips[cell].convert(counts));
+      board.addDevice(feed);
+      board.boot();
+      while (!feed.done) board.runUntil(feed.horizonUs);
+      board.runUntil(trace.endUs + REPLAY_TAIL_US);
+      samples = trace.sampleCount;
+    } finally {
+      trace.close();
+    }
   } else {
     for (const p of gateInitialLevels(trace, constants)) board.pins.drive(p.pin, p.level);
     board.addDevice(feedDevice(gateStimuli(trace, constants), (s) => board.pins.drive(s.pin, s.level)));
+    board.boot();
+    board.runUntil(trace.endUs + REPLAY_TAIL_US);
+    samples = trace.sampleCount;
   }
-  board.boot();
-  board.runUntil(trace.endUs + REPLAY_TAIL_US);
   const errors = [...board.errors];
   const { events, payloads, health, log } = parseConsole(lines, errors);
-  return { runner, board: boardId, events, payloads, health, log, errors };
+  return { runner, board: boardId, events, payloads, health, log, errors, samples };
 }
