@@ -1,9 +1,12 @@
--- node: uptime (ESP32), heap, restart.
+-- node: heap, restart; on the ESP32 also uptime() (the ESP8266 has none: its clock is tmr.now()).
 local vb = __vboard
 node = {}
 
-function node.uptime()
-  return vb.now_us
+if vb.mcu == "esp32" then
+  -- µs since boot, as a float (a float build pushes it with lua_pushnumber), and the bits above 53.
+  function node.uptime()
+    return vb.now_us + 0.0, 0
+  end
 end
 
 -- Free heap: what the board leaves Lua, less what the firmware holds now.
@@ -12,7 +15,7 @@ function node.heap()
 end
 
 function node.restart()
-  io.write("~restart\n")
-  io.stdout:flush()
+  vb.write("~restart\n")
+  vb.flush()
   os.exit(4)
 end

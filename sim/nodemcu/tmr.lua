@@ -1,9 +1,10 @@
--- tmr: timer objects with alarm(ms, mode, cb), and tmr.now() (ESP8266: 31-bit µs, wrapping).
+-- tmr: timer objects with alarm(ms, mode, cb); on the ESP8266 also tmr.now() (31-bit µs, wrapping)
+-- and tmr.time(). The ESP32 has neither (its clock is node.uptime()).
 local vb = __vboard
 local armed = {}
 local seq = 0
 
-tmr = { ALARM_SINGLE = 0, ALARM_SEMI = 1, ALARM_AUTO = 2 }
+tmr = { ALARM_SINGLE = 0, ALARM_AUTO = 1, ALARM_SEMI = 2 }
 
 local Timer = {}
 Timer.__index = Timer
@@ -52,12 +53,14 @@ function Timer:interval(ms)
   self.interval_us = math.floor(ms * 1000)
 end
 
-function tmr.now()
-  return vb.raw_us()
-end
+if vb.mcu == "esp8266" then
+  function tmr.now()
+    return vb.raw_us()
+  end
 
-function tmr.time()
-  return math.floor(vb.now_us / 1000000)
+  function tmr.time()
+    return math.floor(vb.now_us / 1000000)
+  end
 end
 
 function tmr.wdclr() end
@@ -79,5 +82,6 @@ function vb.run_timers(t_us, inclusive)
       armed[best] = nil
     end
     vb.call(best.cb, best)
+    vb.run_tasks()
   end
 end

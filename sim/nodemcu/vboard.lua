@@ -1,7 +1,10 @@
--- A virtual NodeMCU board: the modules hal/nodemcu uses (tmr, gpio, hx711, file, node), on a
--- virtual µs clock, for the real lua5.1/lua5.3/luajit. The host (sim/nodemcu/lua-board.ts)
--- feeds it over stdin, one command a line, in time order:
+-- A virtual NodeMCU board: the modules the NodeMCU ports use, for the real lua5.1/lua5.3/luajit,
+-- on a virtual µs clock. The first command picks the chip, and with it the modules: the ESP8266's
+-- (hal/nodemcu: tmr with tmr.now, gpio.mode/trig(level, when, count), hx711, file) or the ESP32's
+-- (hal/nodemcu-esp32: tmr, gpio.config/trig(pin, level) run as tasks, spi, node.uptime, io).
+-- The host (sim/nodemcu/lua-board.ts) feeds it over stdin, one command a line, in time order:
 --   M mcu heap_bytes      esp8266 (tmr.now wraps at 2^31 µs) or esp32; the heap the firmware leaves Lua
+--   O option              spi-bitwise: clock every SPI transfer bit by bit (no whole-read shortcut)
 --   F name hex            a file in the flash file system
 --   H cell dout sck settle_us   an HX711 wired to those pins, settling that long after a reset
 --   L pin level           an input's level before boot
@@ -9,17 +12,23 @@
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
 --   E t_us                run to t_us, report and exit
--- Order at one instant, as on the Espruino board: the stimulus, the callbacks it causes, then
--- timers due at that instant (by arming order). The board prints what the firmware prints;
--- its own lines start with "~".
+-- Order at one instant, as on the Espruino board: the stimulus, the callbacks it causes (on the
+-- ESP32, the tasks its interrupts post), then timers due at that instant (by arming order). The
+-- board prints what the firmware prints; its own lines start with "~".
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
 local vb = { now_us = 0, mcu = "esp8266", fs = {}, panicked = false }
 _G.__vboard = vb
 
+-- The host's own io: on the ESP32 the firmware's io is the emulated one on the flash file system.
+local stdout = io.stdout
+local lines = io.lines
+function vb.write(s) stdout:write(s) end
+function vb.flush() stdout:flush() end
+
 local function panic(msg)
-  io.write("~panic ", tostring(msg), "\n")
-  io.stdout:flush()
+  vb.write("~panic " .. tostring(msg) .. "\n")
+  vb.flush()
   os.exit(3)
 end
 
@@ -34,42 +43,63 @@ function vb.raw_us()
   return vb.now_us
 end
 
+-- Tasks posted from interrupts (ESP32), run in order once the current callback has returned.
+local queue, head, tail = {}, 1, 0
+function vb.post(fn, a, b)
+  tail = tail + 1
+  queue[tail] = { fn, a, b }
+end
+
+function vb.run_tasks()
+  while head <= tail do
+    local t = queue[head]
+    queue[head] = nil
+    head = head + 1
+    t[1](t[2], t[3])
+  end
+end
+
 local load_module = dofile
-load_module(here .. "/tmr.lua")
-load_module(here .. "/gpio.lua")
-load_module(here .. "/hx711.lua")
-load_module(here .. "/file.lua")
-load_module(here .. "/node.lua")
+local loaded = false
+local function load_modules()
+  if loaded then return end
+  loaded = true
+  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file-esp32", "node" }
+    or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node" }
+  for _, name in ipairs(set) do load_module(here .. "/" .. name .. ".lua") end
+end
 
 local function unhex(h)
   return (h:gsub("%x%x", function(b) return string.char(tonumber(b, 16)) end))
 end
 
-local tmr_run = vb.run_timers
 local baseline_bytes = 0
 
 -- A stimulus at t: timers due before it fire first, then the clock stands at t.
 local function advance(t)
   t = tonumber(t)
-  tmr_run(t, false)
+  vb.run_timers(t, false)
   vb.now_us = t
 end
 
-for line in io.lines() do
+for line in lines() do
   local op = line:sub(1, 1)
+  if op ~= "M" and op ~= "O" then load_modules() end
   if op == "C" then
     local t, cell, counts = line:match("^C (%d+) (%d+) (%-?%d+)$")
     advance(t)
     vb.hx711_convert(tonumber(cell), tonumber(counts))
+    vb.run_tasks()
   elseif op == "P" then
     local t, pin, level = line:match("^P (%d+) (%d+) (%d)$")
     advance(t)
     vb.gpio_drive(tonumber(pin), tonumber(level))
+    vb.run_tasks()
   elseif op == "E" then
     local t = tonumber(line:match("^E (%d+)$"))
-    tmr_run(t, true)
+    vb.run_timers(t, true)
     vb.now_us = math.max(vb.now_us, t)
-    io.write("~end\n")
+    vb.write("~end\n")
     break
   elseif op == "F" then
     local name, hex = line:match("^F (%S+) (%x*)$")
@@ -84,6 +114,8 @@ for line in io.lines() do
     local mcu, heap = line:match("^M (%S+) (%d+)$")
     vb.mcu = mcu
     vb.heap_bytes = tonumber(heap)
+  elseif op == "O" then
+    if line == "O spi-bitwise" then vb.spi_bitwise = true else panic("vboard: unknown option " .. line:sub(3, 40)) end
   elseif op == "B" then
     -- Boot. ~code is what the app's compiled functions take when they are loaded into RAM;
     -- ~heap is what the app holds once booted with its code in flash, as NodeMCU's LFS keeps it
@@ -93,7 +125,7 @@ for line in io.lines() do
     local before_code = collectgarbage("count") * 1024
     local code = (loadstring or load)(vb.fs[app] or error("no " .. app), "@" .. app)
     collectgarbage("collect")
-    io.write(string.format("~code %d\n", math.floor(collectgarbage("count") * 1024 - before_code)))
+    vb.write(string.format("~code %d\n", math.floor(collectgarbage("count") * 1024 - before_code)))
     vb.preloaded = { [app] = code }
     collectgarbage("collect")
     baseline_bytes = collectgarbage("count") * 1024
@@ -101,10 +133,11 @@ for line in io.lines() do
     local chunk, err = (loadstring or load)(vb.fs[init] or error("no " .. init), "@" .. init)
     if not chunk then panic(err) end
     vb.call(chunk)
+    vb.run_tasks()
     collectgarbage("collect")
-    io.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
+    vb.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
   elseif line ~= "" then
     panic("vboard: bad command " .. line:sub(1, 40))
   end
 end
-io.stdout:flush()
+vb.flush()

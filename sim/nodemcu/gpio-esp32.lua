@@ -1,0 +1,169 @@
+-- gpio (ESP32, dev-esp32's components/modules/gpio.c): GPIO numbers, gpio.config{...}, numeric
+-- gpio.INTR_* trigger types and callbacks fn(pin, level). The pin interrupt works as the C module
+-- and ESP-IDF do: the ISR disables the pin's interrupt and posts a task carrying the level it
+-- read; the task calls back, then re-enables the interrupt, which clears its status, so edges in
+-- between are dropped, not queued. gpio.config, like IDF's gpio_config, turns the interrupt off
+-- (gpio.trig turns it back on) and takes the pad back from a peripheral (the SPI's MOSI).
+local vb = __vboard
+local pins = {}
+
+gpio = { IN = 1, OUT = 2, IN_OUT = 3, FLOATING = 0, PULL_UP = 1, PULL_DOWN = 2, PULL_UP_DOWN = 3,
+  INTR_NONE = 0, INTR_UP = 1, INTR_DOWN = 2, INTR_UP_DOWN = 3, INTR_LOW = 4, INTR_HIGH = 5,
+  DRIVE_0 = 0, DRIVE_1 = 1, DRIVE_2 = 2, DRIVE_3 = 3, DRIVE_DEFAULT = 2 }
+
+-- The classic ESP32 has GPIO 0-39 but no 20, 24 or 28-31; 34-39 are inputs only. Pins from 100
+-- up are the replay's extra virtual cells and lanes, which no real board has.
+local function valid(pin)
+  if pin >= 100 then return true end
+  return pin >= 0 and pin <= 39 and pin ~= 20 and pin ~= 24 and (pin < 28 or pin > 31)
+end
+
+local function state(pin)
+  local s = pins[pin]
+  if s == nil then
+    -- After reset a pad is a GPIO input with no pull and no interrupt.
+    s = { dir = 1, pull = 0, out = 0, ext = nil, spi = nil, level = 0, intr = 0, ena = false, cb = nil }
+    pins[pin] = s
+  end
+  return s
+end
+
+local function input_on(s) return s.dir == 1 or s.dir == 3 end
+local function output_on(s) return s.dir == 2 or s.dir == 3 end
+
+-- The wire's level: a peripheral or the output register drives it, else a device outside, else a pull.
+local function resolve(s)
+  if s.spi ~= nil then return s.spi end
+  if output_on(s) then return s.out end
+  if s.ext ~= nil then return s.ext end
+  if s.pull == 1 or s.pull == 3 then return 1 end
+  if s.pull == 2 then return 0 end
+  return s.level
+end
+
+local function matches(kind, level)
+  return kind == 3 or ((kind == 1 or kind == 5) and level == 1) or ((kind == 2 or kind == 4) and level == 0)
+end
+
+local function callback_task(pin, level)
+  local s = pins[pin]
+  if s.cb == nil then return end
+  vb.call(s.cb, pin, level)
+  -- gpio_intr_enable clears the status first; a level interrupt still true fires again at once.
+  s.ena = true
+  if (s.intr == 4 or s.intr == 5) and input_on(s) and matches(s.intr, s.level) then
+    s.ena = false
+    vb.post(callback_task, pin, s.level)
+  end
+end
+
+local function update(pin, s)
+  local new = resolve(s)
+  if new == s.level then return end
+  s.level = new
+  vb.hx711_sck(pin, new)
+  if s.ena and s.intr ~= 0 and input_on(s) and matches(s.intr, new) then
+    s.ena = false
+    vb.post(callback_task, pin, new)
+  end
+end
+
+local function check_pin(pin, output)
+  if type(pin) ~= "number" or not valid(pin) or (output and pin >= 34 and pin <= 39) then error("invalid argument", 3) end
+end
+
+function gpio.config(...)
+  for i = 1, select("#", ...) do
+    local cfg = select(i, ...)
+    if type(cfg) ~= "table" then error("bad argument #" .. i .. " to 'config' (table expected)", 2) end
+    local dir = cfg.dir
+    if type(dir) ~= "number" then error("bad argument #" .. i .. " to 'config' (number expected, got " .. type(dir) .. ")", 2) end
+    local list = cfg.gpio
+    if type(list) == "number" then list = { list } elseif type(list) ~= "table" then error("missing/bad 'gpio' field", 2) end
+    for _, pin in pairs(list) do
+      check_pin(pin, dir == 2 or dir == 3)
+      local s = state(pin)
+      s.dir = dir
+      s.pull = cfg.pull or 0
+      s.spi = nil
+      s.intr = 0
+      s.ena = false
+      update(pin, s)
+    end
+  end
+end
+
+function gpio.read(pin)
+  check_pin(pin, false)
+  local s = state(pin)
+  if not input_on(s) then return 0 end
+  return s.level
+end
+
+function gpio.write(pin, level)
+  check_pin(pin, true)
+  local s = state(pin)
+  s.out = level ~= 0 and 1 or 0
+  update(pin, s)
+end
+
+function gpio.trig(pin, kind, cb)
+  if type(pin) ~= "number" or pin < 0 or (pin >= 40 and pin < 100) then error("invalid gpio", 2) end
+  kind = kind or 0
+  if type(kind) ~= "number" then error("bad argument #2 to 'trig' (number expected, got " .. type(kind) .. ")", 2) end
+  if cb ~= nil and type(cb) ~= "function" then error("bad argument #3 to 'trig' (function expected)", 2) end
+  local s = state(pin)
+  -- A type without a function keeps the old one, as on the ESP8266.
+  if kind == 0 then s.cb = nil elseif cb ~= nil then s.cb = cb end
+  s.intr = kind
+  s.ena = kind ~= 0
+  if s.ena and (kind == 4 or kind == 5) and input_on(s) and matches(kind, s.level) then
+    s.ena = false
+    vb.post(callback_task, pin, s.level)
+  end
+end
+
+-- A device's level before boot: no interrupt.
+function vb.gpio_set(pin, level)
+  local s = state(pin)
+  s.ext = level
+  s.level = resolve(s)
+end
+
+-- A device changes the level it drives on a pin.
+function vb.gpio_drive(pin, level)
+  local s = state(pin)
+  s.ext = level
+  update(pin, s)
+end
+
+-- The SPI peripheral through the GPIO matrix: it drives MOSI (and SCLK), and takes MISO as an input.
+function vb.gpio_spi_out(pin, level)
+  local s = state(pin)
+  s.spi = level
+  s.dir = 2
+  update(pin, s)
+end
+
+function vb.gpio_spi_in(pin)
+  local s = state(pin)
+  s.dir = 1
+  update(pin, s)
+end
+
+-- spi_bus_free lets the bus's pins go with gpio_reset_pin: no input or output, pull-up on,
+-- interrupt off. A wire nothing else drives is then pulled high.
+function vb.gpio_reset(pin)
+  local s = state(pin)
+  s.spi = nil
+  s.dir = 0
+  s.pull = 1
+  s.intr = 0
+  s.ena = false
+  update(pin, s)
+end
+
+function vb.gpio_armed(pin)
+  local s = pins[pin]
+  return s ~= nil and s.ena and s.intr ~= 0
+end
