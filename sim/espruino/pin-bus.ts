@@ -1,5 +1,3 @@
-import type { TimerQueue } from "../timer-queue.ts";
-
 /** A setWatch registration, as the emulated Espruino keeps it. */
 interface Watch {
   id: number;
@@ -8,7 +6,10 @@ interface Watch {
   repeat: boolean;
   debounceUs: number;
   reported: number;
-  pendingCheck: { cancelled: boolean; dueUs: number; level: number; edgeUs: number } | undefined;
+  /** A debounce in progress: the level the pin went to, when, and when it will have held long enough (-1: none). */
+  pendingDueUs: number;
+  pendingLevel: number;
+  pendingEdgeUs: number;
   fn: (e: { state: boolean; time: number; lastTime: number }) => void;
   lastTimeS: number;
 }
@@ -37,8 +38,10 @@ export class PinBus {
   private readonly watches: Watch[][] = [];
   private nextWatchId = 1;
   readonly queue: WatchEvent[] = [];
+  /** Watches with a debounce in progress: few, so a list searched for the earliest beats a heap. */
+  private readonly debouncing: Watch[] = [];
 
-  constructor(private readonly timers: TimerQueue, private readonly nowUs: () => number) {}
+  constructor(private readonly nowUs: () => number) {}
 
   level(pin: number): number {
     return this.levels[pin] ?? 0;
@@ -81,7 +84,7 @@ export class PinBus {
   }
 
   addWatch(pin: number, fn: Watch["fn"], edge: Watch["edge"], repeat: boolean, debounceMs: number): number {
-    const w: Watch = { id: this.nextWatchId++, pin, edge, repeat, debounceUs: Math.round(debounceMs * 1000), reported: this.level(pin), pendingCheck: undefined, fn, lastTimeS: this.nowUs() / 1e6 };
+    const w: Watch = { id: this.nextWatchId++, pin, edge, repeat, debounceUs: Math.round(debounceMs * 1000), reported: this.level(pin), pendingDueUs: -1, pendingLevel: 0, pendingEdgeUs: 0, fn, lastTimeS: this.nowUs() / 1e6 };
     (this.watches[pin] ??= []).push(w);
     return w.id;
   }
@@ -92,16 +95,42 @@ export class PinBus {
       if (ws === undefined) continue;
       this.watches[pin] = id === undefined ? [] : ws.filter((w) => w.id !== id);
     }
+    for (let i = this.debouncing.length - 1; i >= 0; i--) {
+      if (id === undefined || this.debouncing[i].id === id) this.debouncing.splice(i, 1);
+    }
+  }
+
+  /** When the earliest debounce in progress will have held long enough, or Infinity. */
+  nextDueUs(): number {
+    let due = Infinity;
+    for (const w of this.debouncing) if (w.pendingDueUs < due) due = w.pendingDueUs;
+    return due;
+  }
+
+  /** Settles the debounces due by now, earliest first (then the order they started). */
+  runDue(): void {
+    const now = this.nowUs();
+    for (;;) {
+      let at = -1;
+      for (let i = 0; i < this.debouncing.length; i++) {
+        if (this.debouncing[i].pendingDueUs <= now && (at < 0 || this.debouncing[i].pendingDueUs < this.debouncing[at].pendingDueUs)) at = i;
+      }
+      if (at < 0) return;
+      const w = this.debouncing[at];
+      this.debouncing.splice(at, 1);
+      w.pendingDueUs = -1;
+      if (this.level(w.pin) === w.pendingLevel) this.fire(w, w.pendingLevel, w.pendingEdgeUs);
+    }
   }
 
   /** Runs the queued watch callbacks, including any their own pin activity queues. */
-  drain(run: (fn: () => void) => void): void {
+  drain(run: (fn: (e: unknown) => void, e: unknown) => void): void {
     while (this.queue.length) {
       const { watch, level, tUs } = this.queue.shift()!;
       const timeS = tUs / 1e6;
       const e = { state: level !== 0, time: timeS, lastTime: watch.lastTimeS, pin: watch.pin };
       watch.lastTimeS = timeS;
-      run(() => watch.fn(e));
+      run(watch.fn as (e: unknown) => void, e);
     }
   }
 
@@ -111,20 +140,16 @@ export class PinBus {
       return;
     }
     const edgeUs = this.nowUs();
-    const pending = w.pendingCheck;
-    if (pending) {
-      pending.cancelled = true;
+    if (w.pendingDueUs >= 0) {
       // The level held for the whole debounce up to this very instant: it stands, as on Espruino,
       // which runs a timeout that is due (or overdue) before it takes the next edge.
-      if (edgeUs >= pending.dueUs) this.fire(w, pending.level, pending.edgeUs);
+      if (edgeUs >= w.pendingDueUs) this.fire(w, w.pendingLevel, w.pendingEdgeUs);
+    } else {
+      this.debouncing.push(w);
     }
-    const check = { cancelled: false, dueUs: edgeUs + w.debounceUs, level, edgeUs };
-    this.timers.add(check.dueUs, 0, -1, () => {
-      if (check.cancelled) return;
-      w.pendingCheck = undefined;
-      if (this.level(w.pin) === level) this.fire(w, level, edgeUs);
-    });
-    w.pendingCheck = check;
+    w.pendingDueUs = edgeUs + w.debounceUs;
+    w.pendingLevel = level;
+    w.pendingEdgeUs = edgeUs;
   }
 
   private fire(w: Watch, level: number, tUs: number): void {
