@@ -21,7 +21,7 @@ export interface GateLanePins {
 
 export interface BoardConstants {
   id: string;
-  /** esp8266 or esp32: the ports pick clocks and timers by it. */
+  /** esp8266 or esp32; on NodeMCU the build picks the port by it (the two chips' APIs differ). */
   mcu: string;
   deviceId: string;
   cells: CellPins[];

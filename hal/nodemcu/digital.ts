@@ -1,14 +1,13 @@
 import type { DigitalIn, DigitalOut } from "../digital";
 import type { NodeMcuClock } from "./clock";
+import { NodeMcuDebounce } from "./debounce";
 
-/** gpio.trig has no debounce, so an edge counts once the level has held for debounceMs. */
 export class NodeMcuDigitalIn implements DigitalIn {
-  private settled = false;
-  private pendingTimer = -1;
+  private readonly debounce: NodeMcuDebounce;
 
-  constructor(private readonly pin: number, private readonly debounceMs: number, private readonly clock: NodeMcuClock) {
+  constructor(private readonly pin: number, debounceMs: number, private readonly clock: NodeMcuClock) {
     gpio.mode(pin, gpio.INT);
-    this.settled = gpio.read(pin) !== 0;
+    this.debounce = new NodeMcuDebounce(pin, debounceMs, clock);
   }
 
   read(): boolean {
@@ -16,28 +15,9 @@ export class NodeMcuDigitalIn implements DigitalIn {
   }
 
   watch(onChange: (level: boolean, tMs: number) => void): void {
+    // The ESP8266 stamps each edge in its ISR, on tmr.now()'s clock.
     gpio.trig(this.pin, "both", (level: number, whenUs: number): void => {
-      const edgeMs = this.clock.unwrapMs(whenUs);
-      if (this.pendingTimer >= 0) {
-        this.clock.cancel(this.pendingTimer);
-        this.pendingTimer = -1;
-      }
-      const high = level !== 0;
-      if (high === this.settled) {
-        return;
-      }
-      if (this.debounceMs <= 0) {
-        this.settled = high;
-        onChange(high, edgeMs);
-        return;
-      }
-      this.pendingTimer = this.clock.after(this.debounceMs, (): void => {
-        this.pendingTimer = -1;
-        if ((gpio.read(this.pin) !== 0) === high) {
-          this.settled = high;
-          onChange(high, edgeMs);
-        }
-      });
+      this.debounce.edge(this.clock.unwrapMs(whenUs), onChange);
     });
   }
 }

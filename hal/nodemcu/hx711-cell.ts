@@ -1,38 +1,12 @@
 import type { CellPins } from "../board";
 import { SETTLING_CONVERSIONS, type LoadCell, type SampleBatchHandler } from "../load-cell";
 import { mod } from "../../firmware/core/math";
+import { diffSqOf, meanOf, varianceOf } from "./batch-stats";
 import type { NodeMcuClock } from "./clock";
 
 /* NodeMCU's hx711 mode for the clock pulses that select it (HX711 datasheet, Table 3): 25 → 0 (A/128), 26 → 1 (B/32), 27 → 2 (A/64). */
 function modeFor(gainPulses: number): number {
   return gainPulses === 27 ? 2 : gainPulses === 26 ? 1 : 0;
-}
-
-/* NodeMCU has no native batch maths: a Lua loop, once a batch, is the cheapest there is. */
-function meanOf(a: number[], n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    s = s + a[i];
-  }
-  return s / n;
-}
-
-function varianceOf(a: number[], n: number, mean: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - mean;
-    s = s + d * d;
-  }
-  return s / n;
-}
-
-function diffSqOf(a: number[], n: number): number {
-  let s = 0;
-  for (let i = 0; i + 1 < n; i++) {
-    const d = a[i + 1] - a[i];
-    s = s + d * d;
-  }
-  return s;
 }
 
 function signed24(b0: number, b1: number, b2: number): number {

@@ -1,8 +1,9 @@
 /** @noSelfInFile */
 /*
- * The NodeMCU modules this port uses, for typescript-to-lua. Module functions are called with a
- * dot (no self); object methods (timers) declare `this` so they are called with a colon.
- * The simulator emulates exactly this surface (sim/nodemcu/*.lua).
+ * The NodeMCU modules the ESP8266 port uses (NodeMCU's release/dev branches), for
+ * typescript-to-lua. Module functions are called with a dot (no self); object methods (timers)
+ * declare `this` so they are called with a colon. The simulator emulates exactly this surface
+ * (sim/nodemcu/*.lua, as the ESP8266). The ESP32's API differs: hal/nodemcu-esp32/.
  */
 
 interface NodeMcuTimer {
@@ -48,8 +49,6 @@ declare namespace file {
 }
 
 declare namespace node {
-  /** ESP32: microseconds since boot. */
-  function uptime(): number;
   function heap(): number;
 }
 

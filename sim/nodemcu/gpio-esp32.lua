@@ -31,11 +31,13 @@ end
 local function input_on(s) return s.dir == 1 or s.dir == 3 end
 local function output_on(s) return s.dir == 2 or s.dir == 3 end
 
--- The wire's level: a peripheral or the output register drives it, else a device outside, else a pull.
+-- The wire's level: a peripheral or the output register drives it, else a device outside, else a
+-- resistor on the board, else the pad's own pull (about 45 kOhm, weaker than a board's resistor).
 local function resolve(s)
   if s.spi ~= nil then return s.spi end
   if output_on(s) then return s.out end
   if s.ext ~= nil then return s.ext end
+  if s.resistor ~= nil then return s.resistor end
   if s.pull == 1 or s.pull == 3 then return 1 end
   if s.pull == 2 then return 0 end
   return s.level
@@ -127,6 +129,13 @@ end
 function vb.gpio_set(pin, level)
   local s = state(pin)
   s.ext = level
+  s.level = resolve(s)
+end
+
+-- A resistor on the board pulls the wire to level when nothing drives it.
+function vb.gpio_resistor(pin, level)
+  local s = state(pin)
+  s.resistor = level
   s.level = resolve(s)
 end
 

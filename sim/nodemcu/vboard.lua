@@ -8,6 +8,8 @@
 --   F name hex            a file in the flash file system
 --   H cell dout sck settle_us   an HX711 wired to those pins, settling that long after a reset
 --   L pin level           an input's level before boot
+--   R pin level           a resistor on the board pulls the pin to level where nothing drives it
+--                         (the ESP32's pads can be let go; the ESP8266's never are)
 --   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
@@ -110,6 +112,9 @@ for line in lines() do
   elseif op == "L" then
     local pin, level = line:match("^L (%d+) (%d)$")
     vb.gpio_set(tonumber(pin), tonumber(level))
+  elseif op == "R" then
+    local pin, level = line:match("^R (%d+) (%d)$")
+    if vb.gpio_resistor ~= nil then vb.gpio_resistor(tonumber(pin), tonumber(level)) end
   elseif op == "M" then
     local mcu, heap = line:match("^M (%S+) (%d+)$")
     vb.mcu = mcu

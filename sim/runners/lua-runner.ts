@@ -20,6 +20,8 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
   for (const [name, text] of storeSeed(trace)) yield `F ${name} ${hex(text)}`;
   if (trace.kind === "shelf") {
     for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck} ${settleUsFor(trace.rateHz)}`;
+    // An ESP32 board pulls each PD_SCK down, so the SPI bus moving between cells makes no clock edge (hal/nodemcu-esp32/hx711-spi.ts).
+    if (board.mcu === "esp32") for (const c of constants.cells) yield `R ${c.sck} 0`;
   } else {
     for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
   }

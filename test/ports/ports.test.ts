@@ -47,10 +47,21 @@ async function onEspruino(): Promise<string[]> {
   return lines;
 }
 
-async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: number): Promise<string[]> {
-  const lua = luaBundle(resolve(entry), interpreter === "lua5.1" ? "5.1" : "5.3", "probe.lua");
-  const cmds = [`M esp8266 44000`, `F probe.lua ${Buffer.from(lua).toString("hex")}`];
+interface NodeMcuOptions {
+  /** The ESP32 port and its emulation (otherwise the ESP8266's). */
+  esp32?: boolean;
+  /** ESP32: leave PD_SCK without the board's pull-down. */
+  noPullDown?: boolean;
+  /** ESP32: clock every SPI transfer bit by bit. */
+  bitwise?: boolean;
+}
+
+async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: number, opts: NodeMcuOptions = {}): Promise<string[]> {
+  const lua = luaBundle(resolve(entry), interpreter === "lua5.1" ? "5.1" : "5.3", "probe.lua", opts.esp32 ? "nodemcu-esp32" : "nodemcu");
+  const cmds = [opts.esp32 ? "M esp32 180000" : "M esp8266 44000", `F probe.lua ${Buffer.from(lua).toString("hex")}`];
+  if (opts.bitwise) cmds.push("O spi-bitwise");
   PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck} 50000`));
+  if (opts.esp32 && !opts.noPullDown) PROBE_BOARD.cells.slice(0, cells).forEach((c) => cmds.push(`R ${c.sck} 0`));
   cmds.push("L 6 0", "B probe.lua probe.lua");
   for (const s of STIMULI) {
     if (s.kind === "conversion" && s.cell < cells) cmds.push(`C ${s.tUs} ${s.cell} ${s.counts}`);
@@ -109,4 +120,24 @@ describe("the HAL ports on their virtual boards", () => {
       expect(await onNodeMcu(interpreter, "test/ports/probe-nodemcu-one-cell.ts", 1)).toEqual(expected);
     });
   }
+
+  it("prints the very same lines on NodeMCU-ESP32 under lua5.3 (several cells: gpio.trig tasks + spi, the bus moving between cells)", async () => {
+    expect(await onNodeMcu("lua5.3", "test/ports/probe-nodemcu-esp32.ts", 2, { esp32: true })).toEqual(espruino);
+  });
+
+  it("prints the same lines for one cell on NodeMCU-ESP32 under lua5.3 (the bus set up once)", async () => {
+    const expected = espruino.filter((l) => !l.startsWith("I cell 1"));
+    expect(await onNodeMcu("lua5.3", "test/ports/probe-nodemcu-esp32-one-cell.ts", 1, { esp32: true })).toEqual(expected);
+  });
+
+  it("reads the same on NodeMCU-ESP32 when every SPI transfer is clocked bit by bit (the whole-read shortcut changes nothing)", async () => {
+    expect(await onNodeMcu("lua5.3", "test/ports/probe-nodemcu-esp32.ts", 2, { esp32: true, bitwise: true })).toEqual(espruino);
+  });
+
+  it("needs PD_SCK pulled down on a several-cell ESP32: freeing the bus lets the pin's pull-up make a 26th pulse, and B/32 is read", async () => {
+    const lines = await onNodeMcu("lua5.3", "test/ports/probe-nodemcu-esp32.ts", 2, { esp32: true, noPullDown: true });
+    // 100, -1 and full scale, read a quarter as large (B/32) or shifted: the gain went wrong.
+    expect(lines).not.toContain("I cell 0 n=3 t=35000us 100,-1,8388607");
+    expect(lines).toContain("I cell 0 n=3 t=35000us 25,0,2097152");
+  });
 });

@@ -15,3 +15,6 @@ export const PROBE_BOARD: BoardConstants = {
 };
 
 export const ONE_CELL_BOARD: BoardConstants = { ...PROBE_BOARD, cells: [PROBE_BOARD.cells[0]] };
+
+/* The same wiring as GPIO numbers on an ESP32 (the NodeMCU-ESP32 port). */
+export const ESP32_PROBE_BOARD: BoardConstants = { ...PROBE_BOARD, id: "probe-esp32", mcu: "esp32" };

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { checkDialect, DialectError } from "../dialect/check.ts";
 import { REPO } from "../paths.ts";
 import { boardConstants, loadBoard, type BoardFile, type ConstantOptions } from "./board-file.ts";
-import { type AppName, writeEntry } from "./entry.ts";
+import { type AppName, portFor, writeEntry } from "./entry.ts";
 import { espruinoBundle } from "./espruino-bundle.ts";
 import { luaBundle } from "./lua-bundle.ts";
 import { bootJsVars } from "../../sim/espruino/jsvar-app.ts";
@@ -58,8 +58,9 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   const board = loadBoard(boardId);
   const constants = boardConstants(board, opts);
   const tag = buildTag(board.id, app, opts);
-  const entry = writeEntry(board.platform, app, constants, tag);
-  const problems = await checkDialect([entry], board.platform);
+  const port = portFor(board);
+  const entry = writeEntry(port, app, constants, tag);
+  const problems = await checkDialect([entry], port);
   if (problems.length) throw new DialectError(problems);
   const files: Record<string, string> = {};
   let appBytes: number | undefined;
@@ -69,7 +70,7 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
     appBytes = bundled.appBytes;
   } else {
     files["init.lua"] = initLua(board, app);
-    files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app));
+    files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app), port);
   }
   const sizes = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]));
   const bundleBytes = Object.values(sizes).reduce((a, b) => a + b, 0);

@@ -7,10 +7,25 @@ export type AppName = "shelf" | "gate";
 export const APPS: AppName[] = ["shelf", "gate"];
 
 const START = { shelf: "startShelf", gate: "startGate" } as const;
-const PORT_HAL = {
-  espruino: { shelf: "espruinoShelfHal", gate: "espruinoGateHal" },
-  nodemcu: { shelf: "nodemcuShelfHal", gate: "nodemcuGateHal" },
-} as const;
+
+/** The sibling ports under hal/: a board's platform and MCU pick one at build time. */
+export type PortName = "espruino" | "nodemcu" | "nodemcu-esp32";
+
+/**
+ * The port for a board: Espruino's API is the same on both chips; NodeMCU's is not (the ESP32's
+ * dev-esp32 branch has no hx711 module, no gpio.mode or tmr.now, and files go through io).
+ */
+export function portFor(board: { platform: "espruino" | "nodemcu"; mcu: "esp8266" | "esp32" }): PortName {
+  if (board.platform === "nodemcu" && board.mcu === "esp32") return "nodemcu-esp32";
+  return board.platform;
+}
+
+/* Each app's HAL: the module under hal/PORT/ and its function. NodeMCU's bundles carry every module an entry reaches, so each app imports only its own half. */
+const PORT_HAL: Record<PortName, Record<AppName, [string, string]>> = {
+  espruino: { shelf: ["hal", "espruinoShelfHal"], gate: ["hal", "espruinoGateHal"] },
+  nodemcu: { shelf: ["shelf-hal", "nodemcuShelfHal"], gate: ["gate-hal", "nodemcuGateHal"] },
+  "nodemcu-esp32": { shelf: ["shelf-hal", "nodemcuEsp32ShelfHal"], gate: ["gate-hal", "nodemcuEsp32GateHal"] },
+};
 
 /*
  * The minified app is top-level code, and esbuild never gives a top-level name to a global the
@@ -29,7 +44,7 @@ function tsLiteral(value: unknown): string {
  * that hands the port's HAL to the app. They live under build/.gen so the dialect check and
  * both compilers see them as ordinary sources.
  */
-export function writeEntry(platform: "espruino" | "nodemcu", app: AppName, board: BoardConstants, tag: string): string {
+export function writeEntry(port: PortName, app: AppName, board: BoardConstants, tag: string): string {
   const dir = join(REPO, "build", ".gen", tag);
   mkdirSync(dir, { recursive: true });
   const up = relative(dir, REPO);
@@ -40,11 +55,12 @@ export function writeEntry(platform: "espruino" | "nodemcu", app: AppName, board
     `/* Generated from boards/${board.id}.json by aisle build. */\n` +
     `export const BOARD: BoardConstants = ${tsLiteral(own)};\n`);
   const main = join(dir, "main.ts");
+  const [halModule, halFn] = PORT_HAL[port][app];
   writeFileSync(main,
     `import { ${START[app]} } from "${up}/firmware/apps/${app}/start";\n` +
-    `import { ${PORT_HAL[platform][app]} } from "${up}/hal/${platform}/hal";\n` +
+    `import { ${halFn} } from "${up}/hal/${port}/${halModule}";\n` +
     `import { BOARD } from "./board";\n\n` +
-    (platform === "espruino" ? ESPRUINO_GLOBALS_NOTE : "") +
-    `${START[app]}(${PORT_HAL[platform][app]}(BOARD), BOARD);\n`);
+    (port === "espruino" ? ESPRUINO_GLOBALS_NOTE : "") +
+    `${START[app]}(${halFn}(BOARD), BOARD);\n`);
   return main;
 }

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import ts from "typescript";
 import * as tstl from "typescript-to-lua";
-import { DIALECT_COMPILER_OPTIONS, dialectLibs } from "../dialect/check.ts";
+import { DIALECT_COMPILER_OPTIONS, dialectLibs, type DialectTarget } from "../dialect/check.ts";
 import { REPO } from "../paths.ts";
 
 export class CompileError extends Error {
@@ -12,8 +12,8 @@ export class CompileError extends Error {
   }
 }
 
-/** One Lua file holding every module the entry reaches, with only the lualib functions it uses. */
-export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: string): string {
+/** One Lua file holding every module the entry reaches, with only the lualib functions it uses; api names the port whose platform declarations it compiles against. */
+export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: string, api: DialectTarget = "nodemcu"): string {
   let bundle: string | undefined;
   const options: tstl.CompilerOptions = {
     ...DIALECT_COMPILER_OPTIONS,
@@ -27,7 +27,7 @@ export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: s
     noHeader: true,
     sourceMapTraceback: false,
   };
-  const result = tstl.transpileFiles([...dialectLibs("nodemcu"), entry], options, (fileName, text) => {
+  const result = tstl.transpileFiles([...dialectLibs(api), entry], options, (fileName, text) => {
     if (fileName.endsWith(".lua")) bundle = text;
   });
   const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);

@@ -3,7 +3,7 @@ import { boardConstants, loadBoard } from "../build/board-file.ts";
 import { APPS, writeEntry } from "../build/entry.ts";
 import { checkDialect, formatProblem } from "../dialect/check.ts";
 
-const PLATFORMS = [["espruino", "espruino-esp32"], ["nodemcu", "nodemcu-esp8266"]] as const;
+const PLATFORMS = [["espruino", "espruino-esp32"], ["nodemcu", "nodemcu-esp8266"], ["nodemcu-esp32", "nodemcu-esp32"]] as const;
 
 /** Checks both apps through both ports: everything the build would check, for every platform. */
 export async function checkCommand(): Promise<number> {

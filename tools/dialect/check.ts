@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import { REPO } from "../paths.ts";
 import { DIALECT_RULES, dialectRuleOf } from "./rules.ts";
 
-export type DialectTarget = "firmware" | "espruino" | "nodemcu";
+export type DialectTarget = "firmware" | "espruino" | "nodemcu" | "nodemcu-esp32";
 
 export interface DialectProblem {
   file: string;
@@ -43,6 +43,7 @@ const moduleFileRule: Rule.RuleModule = {
 export function dialectLibs(target: DialectTarget): string[] {
   if (target === "espruino") return [resolve(REPO, "hal/espruino/espruino-api.d.ts")];
   if (target === "nodemcu") return [resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
+  if (target === "nodemcu-esp32") return [resolve(REPO, "hal/nodemcu-esp32/nodemcu-esp32-api.d.ts")];
   return [];
 }
 

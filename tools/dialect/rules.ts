@@ -13,7 +13,7 @@ export interface DialectRule {
   selectors?: string[];
   eslint?: Linter.RulesRecord;
   /** Ports compiled for one target only may use what that target has. */
-  notIn?: ("espruino" | "nodemcu")[];
+  notIn?: ("espruino" | "nodemcu" | "nodemcu-esp32")[];
 }
 
 const RESTRICTED_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Promise", "Proxy", "Reflect", "JSON", "Date", "RegExp", "BigInt", "console"];

@@ -1,0 +1,28 @@
+import type { BoardConstants } from "../board";
+import type { GateHal, GateLaneIo } from "../hal";
+import { ConsoleLink, ConsoleLog } from "../nodemcu/console";
+import { Esp32Clock } from "./clock";
+import { Esp32DigitalIn, Esp32DigitalOut } from "./digital";
+import { Esp32IoStore } from "./io-store";
+
+export function nodemcuEsp32GateHal(board: BoardConstants): GateHal {
+  const clock = new Esp32Clock();
+  const lanes: GateLaneIo[] = [];
+  for (let i = 0; i < board.gateLanes.length; i++) {
+    const p = board.gateLanes[i];
+    lanes.push({
+      beamOuter: new Esp32DigitalIn(p.beamOuter, board.debounceMs, clock),
+      beamInner: new Esp32DigitalIn(p.beamInner, board.debounceMs, clock),
+      doorClosed: new Esp32DigitalIn(p.doorClosed, board.debounceMs, clock),
+      lock: new Esp32DigitalOut(p.lock),
+    });
+  }
+  return {
+    clock: clock,
+    lanes: lanes,
+    emergency: new Esp32DigitalIn(board.emergency, board.debounceMs, clock),
+    store: new Esp32IoStore(),
+    link: new ConsoleLink(),
+    log: new ConsoleLog(),
+  };
+}

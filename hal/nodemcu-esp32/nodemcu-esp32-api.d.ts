@@ -1,0 +1,107 @@
+/** @noSelfInFile */
+/*
+ * The NodeMCU modules the ESP32 port uses (NodeMCU's dev-esp32 branch, Lua 5.3), for
+ * typescript-to-lua. Module functions are called with a dot (no self); object methods (timers,
+ * SPI hosts and devices, files) declare `this` so they are called with a colon. The simulator
+ * emulates exactly this surface (sim/nodemcu/*.lua, as the ESP32). The ESP8266's API differs
+ * (hal/nodemcu/nodemcu-api.d.ts): no hx711 module here, no gpio.mode, no tmr.now, no file.open.
+ * The firmware needs the spi module, which dev-esp32 leaves out by default (NODEMCU_CMODULE_SPI).
+ */
+
+interface NodeMcuTimer {
+  alarm(this: NodeMcuTimer, intervalMs: number, mode: number, callback: (this: void, t: NodeMcuTimer) => void): boolean;
+  stop(this: NodeMcuTimer): boolean;
+  unregister(this: NodeMcuTimer): void;
+}
+
+declare namespace tmr {
+  const ALARM_SINGLE: number;
+  const ALARM_AUTO: number;
+  function create(): NodeMcuTimer;
+}
+
+interface Esp32GpioConfig {
+  gpio: number | number[];
+  /** gpio.IN, gpio.OUT or gpio.IN_OUT. */
+  dir: number;
+  pull?: number;
+  opendrain?: number;
+}
+
+declare namespace gpio {
+  const IN: number;
+  const OUT: number;
+  const IN_OUT: number;
+  const FLOATING: number;
+  const PULL_UP: number;
+  const PULL_DOWN: number;
+  const INTR_NONE: number;
+  const INTR_UP: number;
+  const INTR_DOWN: number;
+  const INTR_UP_DOWN: number;
+  /** Configures pins as GPIO (taking them back from a peripheral) and turns their interrupt off. */
+  function config(cfg: Esp32GpioConfig): void;
+  function read(pin: number): number;
+  function write(pin: number, level: number): void;
+  /**
+   * callback(pin, level) on each edge of the type, from a task the interrupt posts; the pin's
+   * interrupt stays off until the callback has returned (edges meanwhile are lost). No timestamp.
+   * INTR_NONE removes the callback.
+   */
+  function trig(pin: number, type: number, callback?: (this: void, pin: number, level: number) => void): void;
+}
+
+interface Esp32SpiBusPins {
+  sclk?: number;
+  mosi?: number;
+  miso?: number;
+}
+
+interface Esp32SpiDeviceConfig {
+  /** SPI mode 0-3. */
+  mode: number;
+  freq: number;
+}
+
+interface Esp32SpiDevice {
+  /** Full duplex: sends the bytes on MOSI and returns as many read on MISO meanwhile. */
+  transfer(this: Esp32SpiDevice, data: string): string;
+  remove(this: Esp32SpiDevice): void;
+}
+
+interface Esp32SpiMaster {
+  device(this: Esp32SpiMaster, config: Esp32SpiDeviceConfig): Esp32SpiDevice;
+  /** Frees the bus; ESP-IDF resets its pins to inputs with pull-ups, interrupts off. */
+  close(this: Esp32SpiMaster): void;
+}
+
+declare namespace spi {
+  const HSPI: number;
+  /** Sets up a host with its signals on any pins, through the GPIO matrix. */
+  function master(host: number, pins: Esp32SpiBusPins): Esp32SpiMaster;
+}
+
+declare namespace node {
+  /** µs since boot, as a float (the bits above 53 come second, and are left out here). */
+  function uptime(): number;
+  function heap(): number;
+}
+
+interface LuaFile {
+  /** "a" reads the whole file. */
+  read(this: LuaFile, format: string): string | undefined;
+  /** The file itself, or undefined when the write failed. */
+  write(this: LuaFile, data: string): LuaFile | undefined;
+  close(this: LuaFile): boolean;
+}
+
+/** Lua's io library: on dev-esp32, file contents go through it (the file module has no open). */
+declare namespace io {
+  function open(name: string, mode: string): LuaFile | undefined;
+}
+
+declare namespace file {
+  function remove(name: string): void;
+}
+
+declare function print(text: string): void;
