@@ -2,7 +2,8 @@
  * npm run bench: each runner's replay throughput, in samples a second, beside a bare loop that
  * does the same maths over a typed array in this same process. Ratios are the figures to
  * compare across machines; absolute numbers are printed too.
- *   npm run bench -- --minutes 5     (length of the generated trace; default 10)
+ *   npm run bench -- --minutes 5     (length of the generated trace; default 20: shorter ones mostly
+ *   measure the JIT warming up)
  * Trace reading (bench/trace-read.ts) is in the same table; --long [--long-gb N] also streams a
  * multi-GB trace in both forms and reports peak RSS.
  */
@@ -17,7 +18,7 @@ import type { ShelfTrace } from "../sim/trace/trace-types.ts";
 import { bareLoop } from "./bare-loop.ts";
 import { longRun, traceReadRates } from "./trace-read.ts";
 
-const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 10;
+const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 20;
 const dir = mkdtempSync(join(tmpdir(), "aisle-bench-"));
 const path = join(dir, "bench.trace.csv");
 writeFileSync(path, shelfDemo(42, 80, minutes * 60).trace);

@@ -3,7 +3,8 @@
  * streaming a shelf trace's chunks from CSV and from the binary form, nothing done with them.
  * With --long (npm run bench -- --long [--long-gb N], default 2), a multi-GB CSV trace is
  * written to the temp folder, converted to binary and streamed in both forms, each in a process
- * of its own whose peak RSS is reported beside that of the same read of a 10-minute trace.
+ * of its own whose peak RSS is reported beside that of the same read of a 10-minute trace; then
+ * both are replayed through the firmware on the source runner, peak RSS watched the same way.
  * Run alone: node --import tsx bench/trace-read.ts [--long] [--long-gb N]
  */
 import { spawnSync } from "node:child_process";
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { shelfDemo } from "../sim/gen/shelf-demo.ts";
+import { boardFor, replayTrace } from "../sim/replay.ts";
 import { convertTrace } from "../sim/trace/convert-trace.ts";
 import { openTraceStream } from "../sim/trace/open-trace-stream.ts";
 import type { ShelfStream } from "../sim/trace/trace-stream.ts";
@@ -97,6 +99,11 @@ export function longRun(gb: number, log: (line: string) => void): void {
       const r = inChild("read", file);
       log(`  ${`stream ${name}`.padEnd(26)} ${fmt(r.samples).padStart(15)} ${fmt(r.samples / (r.ms / 1000)).padStart(13)} ${`${r.peakRssMb} MB`.padStart(10)}`);
     }
+    // The whole replay, firmware included, on the source runner: memory must stay as flat as reading.
+    for (const [name, file] of [["10-minute bin", small.replace(".csv", ".bin")], ["long bin", bin]]) {
+      const r = inChild("replay", file);
+      log(`  ${`replay (source) ${name}`.padEnd(26)} ${fmt(r.samples).padStart(15)} ${fmt(r.samples / (r.ms / 1000)).padStart(13)} ${`${r.peakRssMb} MB`.padStart(10)}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,18 +111,19 @@ export function longRun(gb: number, log: (line: string) => void): void {
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en");
 
-function child(mode: string, args: string[]): void {
+async function child(mode: string, args: string[]): Promise<void> {
   const t0 = performance.now();
   let samples = 0;
   if (mode === "read") samples = drain(args[0]);
   if (mode === "convert") samples = convertTrace(args[0], args[1]).samples;
+  if (mode === "replay") samples = (await replayTrace(args[0], { runners: ["source"] }, (r) => boardFor(r)))[0].samples;
   const report: ChildReport = { samples, ms: performance.now() - t0, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   process.stdout.write(JSON.stringify(report));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf("--child");
-  if (at >= 0) child(process.argv[at + 1], process.argv.slice(at + 2));
+  if (at >= 0) await child(process.argv[at + 1], process.argv.slice(at + 2));
   else {
     const dir = mkdtempSync(join(tmpdir(), "aisle-bench-read-"));
     const csv = join(dir, "bench.trace.csv");
