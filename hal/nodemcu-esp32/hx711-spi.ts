@@ -62,9 +62,17 @@ function freeBus(): void {
   had.takePins();
 }
 
+/* The device's settings, the same for every cell. */
+const DEVICE: Esp32SpiDeviceConfig = { mode: 0, freq: SPI_HZ };
+
 export class Esp32Hx711 implements LoadCell {
   private readonly batch: number[] = [];
   private readonly pattern: string;
+  /* Made once: the bus changes hands at most reads, and garbage costs the ESP32 too. */
+  private readonly busPins: Esp32SpiBusPins;
+  private readonly sckOut: Esp32GpioConfig;
+  private readonly doutIn: Esp32GpioConfig;
+  private readonly onReady: () => void;
   private filled = 0;
   private settling = 0;
   private onBatch: SampleBatchHandler | undefined = undefined;
@@ -72,6 +80,10 @@ export class Esp32Hx711 implements LoadCell {
   constructor(private readonly pins: CellPins, private readonly index: number, private readonly clock: Clock) {
     const f = FOUR_PULSES;
     this.pattern = String.fromCharCode(f, f, f, f, f, f, finalByte(pins.gainPulses));
+    this.busPins = { mosi: pins.sck, miso: pins.dout };
+    this.sckOut = { gpio: pins.sck, dir: gpio.OUT };
+    this.doutIn = { gpio: pins.dout, dir: gpio.IN };
+    this.onReady = (): void => this.ready();
     for (let i = 0; i < pins.batch; i++) {
       this.batch.push(0);
     }
@@ -103,8 +115,7 @@ export class Esp32Hx711 implements LoadCell {
 
   /** The cell's pins as GPIO again: PD_SCK an output at its register's level, DOUT an input, watched while running. */
   takePins(): void {
-    gpio.config({ gpio: this.pins.sck, dir: gpio.OUT });
-    gpio.config({ gpio: this.pins.dout, dir: gpio.IN });
+    gpio.config(this.sckOut, this.doutIn);
     if (this.onBatch !== undefined) {
       this.watchDout();
       if (gpio.read(this.pins.dout) === 0) {
@@ -114,7 +125,7 @@ export class Esp32Hx711 implements LoadCell {
   }
 
   private watchDout(): void {
-    gpio.trig(this.pins.dout, gpio.INTR_DOWN, (): void => this.ready());
+    gpio.trig(this.pins.dout, gpio.INTR_DOWN, this.onReady);
   }
 
   private ready(): void {
@@ -125,8 +136,8 @@ export class Esp32Hx711 implements LoadCell {
     const tMs = this.clock.nowMs();
     if (onBus !== this) {
       freeBus();
-      bus = spi.master(spi.HSPI, { mosi: p.sck, miso: p.dout });
-      device = bus.device({ mode: 0, freq: SPI_HZ });
+      bus = spi.master(spi.HSPI, this.busPins);
+      device = bus.device(DEVICE);
       onBus = this;
     }
     const d = device!.transfer(this.pattern);

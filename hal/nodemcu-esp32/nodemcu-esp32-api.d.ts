@@ -39,8 +39,8 @@ declare namespace gpio {
   const INTR_UP: number;
   const INTR_DOWN: number;
   const INTR_UP_DOWN: number;
-  /** Configures pins as GPIO (taking them back from a peripheral) and turns their interrupt off. */
-  function config(cfg: Esp32GpioConfig): void;
+  /** Configures pins as GPIO (taking them back from a peripheral) and turns their interrupt off; each table in turn. */
+  function config(cfg: Esp32GpioConfig, more?: Esp32GpioConfig): void;
   function read(pin: number): number;
   function write(pin: number, level: number): void;
   /**

@@ -22,24 +22,34 @@ local function state(pin)
   local s = pins[pin]
   if s == nil then
     -- After reset a pad is a GPIO input with no pull and no interrupt.
-    s = { dir = 1, pull = 0, out = 0, ext = nil, spi = nil, level = 0, intr = 0, ena = false, cb = nil }
+    s = { dir = 1, input = true, output = false, pull = 0, out = 0, level = 0, intr = 0, ena = false }
     pins[pin] = s
   end
   return s
 end
 
-local function input_on(s) return s.dir == 1 or s.dir == 3 end
-local function output_on(s) return s.dir == 2 or s.dir == 3 end
+local INPUT = { [0] = false, true, false, true }
+local OUTPUT = { [0] = false, false, true, true }
+
+local function set_dir(s, dir)
+  s.dir = dir
+  s.input = INPUT[dir]
+  s.output = OUTPUT[dir]
+end
 
 -- The wire's level: a peripheral or the output register drives it, else a device outside, else a
 -- resistor on the board, else the pad's own pull (about 45 kOhm, weaker than a board's resistor).
 local function resolve(s)
-  if s.spi ~= nil then return s.spi end
-  if output_on(s) then return s.out end
-  if s.ext ~= nil then return s.ext end
-  if s.resistor ~= nil then return s.resistor end
-  if s.pull == 1 or s.pull == 3 then return 1 end
-  if s.pull == 2 then return 0 end
+  local v = s.spi
+  if v ~= nil then return v end
+  if s.output then return s.out end
+  v = s.ext
+  if v ~= nil then return v end
+  v = s.resistor
+  if v ~= nil then return v end
+  local pull = s.pull
+  if pull == 1 or pull == 3 then return 1 end
+  if pull == 2 then return 0 end
   return s.level
 end
 
@@ -53,7 +63,7 @@ local function callback_task(pin, level)
   vb.call(s.cb, pin, level)
   -- gpio_intr_enable clears the status first; a level interrupt still true fires again at once.
   s.ena = true
-  if (s.intr == 4 or s.intr == 5) and input_on(s) and matches(s.intr, s.level) then
+  if (s.intr == 4 or s.intr == 5) and s.input and matches(s.intr, s.level) then
     s.ena = false
     vb.post(callback_task, pin, s.level)
   end
@@ -64,41 +74,55 @@ local function update(pin, s)
   if new == s.level then return end
   s.level = new
   vb.hx711_sck(pin, new)
-  if s.ena and s.intr ~= 0 and input_on(s) and matches(s.intr, new) then
+  if s.ena and s.intr ~= 0 and s.input and matches(s.intr, new) then
     s.ena = false
     vb.post(callback_task, pin, new)
   end
 end
 
+local checked = {}
 local function check_pin(pin, output)
+  if checked[pin] == true and not output then return end
   if type(pin) ~= "number" or not valid(pin) or (output and pin >= 34 and pin <= 39) then error("invalid argument", 3) end
+  checked[pin] = true
 end
 
-function gpio.config(...)
-  for i = 1, select("#", ...) do
-    local cfg = select(i, ...)
-    if type(cfg) ~= "table" then error("bad argument #" .. i .. " to 'config' (table expected)", 2) end
-    local dir = cfg.dir
-    if type(dir) ~= "number" then error("bad argument #" .. i .. " to 'config' (number expected, got " .. type(dir) .. ")", 2) end
-    local list = cfg.gpio
-    if type(list) == "number" then list = { list } elseif type(list) ~= "table" then error("missing/bad 'gpio' field", 2) end
-    for _, pin in pairs(list) do
-      check_pin(pin, dir == 2 or dir == 3)
-      local s = state(pin)
-      s.dir = dir
-      s.pull = cfg.pull or 0
-      s.spi = nil
-      s.intr = 0
-      s.ena = false
-      update(pin, s)
-    end
+local function configure(pin, dir, pull)
+  check_pin(pin, dir == 2 or dir == 3)
+  local s = state(pin)
+  set_dir(s, dir)
+  s.pull = pull
+  s.spi = nil
+  s.intr = 0
+  s.ena = false
+  update(pin, s)
+end
+
+local function config_one(cfg, i)
+  if type(cfg) ~= "table" then error("bad argument #" .. i .. " to 'config' (table expected)", 3) end
+  local dir = cfg.dir
+  if type(dir) ~= "number" then error("bad argument #" .. i .. " to 'config' (number expected, got " .. type(dir) .. ")", 3) end
+  local list = cfg.gpio
+  if type(list) == "number" then
+    configure(list, dir, cfg.pull or 0)
+  elseif type(list) == "table" then
+    for _, pin in pairs(list) do configure(pin, dir, cfg.pull or 0) end
+  else
+    error("missing/bad 'gpio' field", 3)
   end
+end
+
+function gpio.config(first, second, ...)
+  config_one(first, 1)
+  if second == nil then return end
+  config_one(second, 2)
+  for i = 1, select("#", ...) do config_one((select(i, ...)), i + 2) end
 end
 
 function gpio.read(pin)
   check_pin(pin, false)
   local s = state(pin)
-  if not input_on(s) then return 0 end
+  if not s.input then return 0 end
   return s.level
 end
 
@@ -119,7 +143,7 @@ function gpio.trig(pin, kind, cb)
   if kind == 0 then s.cb = nil elseif cb ~= nil then s.cb = cb end
   s.intr = kind
   s.ena = kind ~= 0
-  if s.ena and (kind == 4 or kind == 5) and input_on(s) and matches(kind, s.level) then
+  if s.ena and (kind == 4 or kind == 5) and s.input and matches(kind, s.level) then
     s.ena = false
     vb.post(callback_task, pin, s.level)
   end
@@ -150,13 +174,13 @@ end
 function vb.gpio_spi_out(pin, level)
   local s = state(pin)
   s.spi = level
-  s.dir = 2
+  set_dir(s, 2)
   update(pin, s)
 end
 
 function vb.gpio_spi_in(pin)
   local s = state(pin)
-  s.dir = 1
+  set_dir(s, 1)
   update(pin, s)
 end
 
@@ -165,7 +189,7 @@ end
 function vb.gpio_reset(pin)
   local s = state(pin)
   s.spi = nil
-  s.dir = 0
+  set_dir(s, 0)
   s.pull = 1
   s.intr = 0
   s.ena = false

@@ -10,7 +10,6 @@ local chips = {}
 local by_dout = {}
 local by_sck = {}
 local DIVISOR = { [25] = 1, [26] = 4, [27] = 2 }
-local unpack_ = unpack or table.unpack
 
 vb.hx711_by_dout = by_dout
 
@@ -108,20 +107,20 @@ local FINAL_PULSES = { [0x80] = 25, [0xA0] = 26, [0xA8] = 27 }
 -- What MISO reads for an HX711 read clocked over SPI with MOSI as PD_SCK (six 0xAA bytes and a
 -- final 0x80/0xA0/0xA8), in one step: the same bytes, pulses and final levels as clocking it
 -- edge by edge. nil for anything else, which the caller clocks bit by bit.
+local read_pulses = {}
+for final, pulses in pairs(FINAL_PULSES) do read_pulses[string.rep("\170", 6) .. string.char(final)] = pulses end
+
 function vb.hx711_spi_read(chip, bytes)
-  local pulses = #bytes == 7 and FINAL_PULSES[bytes:byte(7)]
-  if not pulses or not vb.hx711_ready(chip) or chip.sck_high then return nil end
-  for i = 1, 6 do
-    if bytes:byte(i) ~= 0xAA then return nil end
-  end
+  local pulses = read_pulses[bytes]
+  if pulses == nil or not chip.converted or chip.pulses ~= 0 or chip.sck_high then return nil end
   local v = chip.value
   if v < 0 then v = v + 16777216 end
-  local out = {}
-  for i = 1, 6 do out[i] = SPREAD[math.floor(v / 2 ^ (24 - 4 * i)) % 16] end
-  out[7] = 0xFF
+  local floor = math.floor
+  local out = string.char(SPREAD[floor(v / 1048576) % 16], SPREAD[floor(v / 65536) % 16], SPREAD[floor(v / 4096) % 16],
+    SPREAD[floor(v / 256) % 16], SPREAD[floor(v / 16) % 16], SPREAD[v % 16], 0xFF)
   chip.pulses = pulses
   chip.gain = pulses
   chip.high_since = vb.now_us
   vb.gpio_drive(chip.dout, 1)
-  return string.char(unpack_(out))
+  return out
 end

@@ -24,22 +24,30 @@ local function pin_field(cfg, name)
 end
 
 function spi.master(host, cfg, dma)
-  if type(host) ~= "number" then error("bad argument #1 to 'master' (number expected, got " .. type(host) .. ")", 2) end
-  if host ~= spi.SPI1 and host ~= spi.SPI2 then error("bad argument #1 to 'master' (invalid host)", 2) end
-  if type(cfg) ~= "table" then
-    -- No configuration: the host is taken as already set up (shared with sdmmc).
-    return setmetatable({ host = host, devices = 0, pins = {} }, Bus)
+  if host ~= 0 and host ~= 1 then
+    if type(host) ~= "number" then error("bad argument #1 to 'master' (number expected, got " .. type(host) .. ")", 2) end
+    error("bad argument #1 to 'master' (invalid host)", 2)
   end
-  local pins = { sclk = pin_field(cfg, "sclk"), mosi = pin_field(cfg, "mosi"), miso = pin_field(cfg, "miso") }
-  dma = dma or 1
-  if dma < 0 or dma > 2 then error("bad argument #3 to 'master' (out of range)", 2) end
+  if type(cfg) ~= "table" then
+    -- No configuration: the host as some other module set it up (sdmmc shares it this way).
+    local other = buses[host]
+    return setmetatable({ host = host, devices = 0, live = other ~= nil, mosi = other and other.mosi or -1,
+      sclk = other and other.sclk or -1, miso = other and other.miso or -1 }, Bus)
+  end
+  if dma ~= nil and (dma < 0 or dma > 2) then error("bad argument #3 to 'master' (out of range)", 2) end
   -- SPI1 is the flash's bus; a host already set up refuses a second spi_bus_initialize.
-  if host == spi.SPI1 or buses[host] ~= nil then error("bus init failed", 2) end
-  local bus = setmetatable({ host = host, devices = 0, pins = pins, live = true }, Bus)
+  if host == 0 or buses[host] ~= nil then error("bus init failed", 2) end
+  local mosi, sclk, miso = cfg.mosi or -1, cfg.sclk or -1, cfg.miso or -1
+  if type(mosi) ~= "number" or type(sclk) ~= "number" or type(miso) ~= "number" then
+    pin_field(cfg, "mosi")
+    pin_field(cfg, "sclk")
+    pin_field(cfg, "miso")
+  end
+  local bus = setmetatable({ host = host, devices = 0, live = true, mosi = mosi, sclk = sclk, miso = miso }, Bus)
   buses[host] = bus
-  if pins.mosi >= 0 then vb.gpio_spi_out(pins.mosi, 0) end
-  if pins.sclk >= 0 then vb.gpio_spi_out(pins.sclk, 0) end
-  if pins.miso >= 0 then vb.gpio_spi_in(pins.miso) end
+  if mosi >= 0 then vb.gpio_spi_out(mosi, 0) end
+  if sclk >= 0 then vb.gpio_spi_out(sclk, 0) end
+  if miso >= 0 then vb.gpio_spi_in(miso) end
   return bus
 end
 
@@ -49,9 +57,9 @@ function Bus:close()
   if not self.live or self.devices > 0 then return end
   self.live = false
   buses[self.host] = nil
-  for _, name in ipairs({ "mosi", "sclk", "miso" }) do
-    if self.pins[name] >= 0 then vb.gpio_reset(self.pins[name]) end
-  end
+  if self.mosi >= 0 then vb.gpio_reset(self.mosi) end
+  if self.sclk >= 0 then vb.gpio_reset(self.sclk) end
+  if self.miso >= 0 then vb.gpio_reset(self.miso) end
 end
 
 local function required(cfg, name, lo, hi)
@@ -63,8 +71,9 @@ end
 function Bus:device(cfg)
   if not self.live then error("bad argument #1 to 'device' (no active bus host)", 2) end
   if type(cfg) ~= "table" then error("bad argument #2 to 'device' (table expected)", 2) end
-  local mode = required(cfg, "mode", 0, 3)
-  local freq = required(cfg, "freq", 0, 80000000)
+  local mode, freq = cfg.mode, cfg.freq
+  if type(mode) ~= "number" or mode < 0 or mode > 3 then required(cfg, "mode", 0, 3) end
+  if type(freq) ~= "number" or freq < 0 or freq > 80000000 then required(cfg, "freq", 0, 80000000) end
   if self.devices >= 3 then error("failed to add device", 2) end
   self.devices = self.devices + 1
   return setmetatable({ bus = self, mode = mode, freq = freq, lsb_first = cfg.tx_lsb_first == true }, Device)
@@ -78,17 +87,17 @@ end
 
 -- One byte out and in, bit by bit: MOSI takes the bit (a chip whose PD_SCK it is sees the edge),
 -- SCLK pulses, then MISO is sampled.
-local function shift_byte(pins, byte, lsb_first)
+local function shift_byte(bus, byte, lsb_first)
   local got = 0
   for i = 7, 0, -1 do
     local k = lsb_first and 7 - i or i
     local bit = math.floor(byte / 2 ^ k) % 2
-    if pins.mosi >= 0 then vb.gpio_spi_out(pins.mosi, bit) end
-    if pins.sclk >= 0 then
-      vb.gpio_spi_out(pins.sclk, 1)
-      vb.gpio_spi_out(pins.sclk, 0)
+    if bus.mosi >= 0 then vb.gpio_spi_out(bus.mosi, bit) end
+    if bus.sclk >= 0 then
+      vb.gpio_spi_out(bus.sclk, 1)
+      vb.gpio_spi_out(bus.sclk, 0)
     end
-    if pins.miso >= 0 and gpio.read(pins.miso) ~= 0 then got = got + 2 ^ k end
+    if bus.miso >= 0 and gpio.read(bus.miso) ~= 0 then got = got + 2 ^ k end
   end
   return got
 end
@@ -97,18 +106,16 @@ function Device:transfer(data)
   if self.bus == nil then error("bad argument #1 to 'transfer' (no device)", 2) end
   if type(data) == "table" then data = data.txdata or "" end
   if type(data) ~= "string" then error("bad argument #2 to 'transfer' (string or table expected)", 2) end
-  local pins = self.bus.pins
+  local bus = self.bus
   -- A whole HX711 read at once where nothing could tell the difference: no SCLK, MSB first, and
   -- no interrupt armed on MISO that the data bits' edges would fire.
-  if pins.sclk < 0 and not self.lsb_first and pins.mosi >= 0 and not vb.spi_bitwise and not vb.gpio_armed(pins.miso) then
-    local chip = vb.hx711_at(pins.mosi, pins.miso)
+  if bus.sclk < 0 and not self.lsb_first and bus.mosi >= 0 and not vb.spi_bitwise and not vb.gpio_armed(bus.miso) then
+    local chip = vb.hx711_at(bus.mosi, bus.miso)
+    -- It leaves MOSI low, as it found it.
     local whole = chip and vb.hx711_spi_read(chip, data)
-    if whole then
-      vb.gpio_spi_out(pins.mosi, 0)
-      return whole
-    end
+    if whole then return whole end
   end
   local out = {}
-  for i = 1, #data do out[i] = string.char(shift_byte(pins, data:byte(i), self.lsb_first)) end
+  for i = 1, #data do out[i] = string.char(shift_byte(bus, data:byte(i), self.lsb_first)) end
   return table.concat(out)
 end

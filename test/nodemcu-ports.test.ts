@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { runLuaBoard } from "../sim/nodemcu/lua-board.ts";
+import { boardIds, loadBoard } from "../tools/build/board-file.ts";
+import { compileApp } from "../tools/build/build.ts";
+import { APPS, portFor } from "../tools/build/entry.ts";
+
+/*
+ * NodeMCU is two platforms: the ESP8266's release/dev branches and the ESP32's dev-esp32 differ in
+ * the very modules the firmware needs (docs/research/nodemcu.md). The build picks the port by the
+ * board's MCU, and each bundle calls only what its chip's NodeMCU has.
+ */
+
+const ESP8266_ONLY = [/\bhx711\./, /\bgpio\.mode\(/, /\bgpio\.(HIGH|LOW|INT|OUTPUT|INPUT)\b/, /\btmr\.now\(/, /\bfile\.(getcontents|putcontents|open)\(/];
+const ESP32_ONLY = [/\bspi\.master\(/, /\bgpio\.config\(/, /\bgpio\.INTR_/, /\bnode\.uptime\(/, /\bio\.open\(/];
+
+describe("the NodeMCU ports", () => {
+  it("are picked by the board's platform and MCU", () => {
+    const picked = Object.fromEntries(boardIds().map((id) => [id, portFor(loadBoard(id))]));
+    expect(picked).toEqual({ "espruino-esp32": "espruino", "espruino-esp8266": "espruino", "nodemcu-esp32": "nodemcu-esp32", "nodemcu-esp8266": "nodemcu" });
+  });
+
+  for (const app of APPS) {
+    it(`build a ${app} bundle for each chip that calls only that chip's NodeMCU`, async () => {
+      const esp32 = (await compileApp("nodemcu-esp32", app)).files[`aisle-${app}.lua`];
+      const esp8266 = (await compileApp("nodemcu-esp8266", app)).files[`aisle-${app}.lua`];
+      for (const api of ESP8266_ONLY) expect(esp32, String(api)).not.toMatch(api);
+      for (const api of ESP32_ONLY) expect(esp8266, String(api)).not.toMatch(api);
+      if (app === "shelf") {
+        expect(esp32).toMatch(/\bspi\.master\(/);
+        expect(esp8266).toMatch(/\bhx711\.read\(/);
+      }
+      expect(esp32).toMatch(/\bgpio\.trig\(/);
+    });
+  }
+
+  it("would not boot the ESP8266's shelf bundle on an ESP32, whose NodeMCU has no gpio.mode, hx711 or tmr.now", async () => {
+    const built = await compileApp("nodemcu-esp8266", "shelf");
+    const files = Object.entries(built.files).map(([n, t]) => `F ${n} ${Buffer.from(t).toString("hex")}`);
+    const out = await runLuaBoard("lua5.3", ["M esp32 180000", ...files, "B init.lua aisle-shelf.lua", "E 1000000"]);
+    expect(out.lines.find((l) => l.startsWith("E boot failed"))).toMatch(/attempt to (call|index) a nil value \((field 'mode'|global 'hx711'|field 'now')\)/);
+  });
+});
