@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runLuaBoard } from "../sim/nodemcu/lua-board.ts";
-import { boardIds, loadBoard } from "../tools/build/board-file.ts";
+import { type BoardError, boardIds, loadBoard, parseBoard } from "../tools/build/board-file.ts";
 import { compileApp } from "../tools/build/build.ts";
 import { APPS, portFor } from "../tools/build/entry.ts";
 
@@ -38,5 +39,28 @@ describe("the NodeMCU ports", () => {
     const files = Object.entries(built.files).map(([n, t]) => `F ${n} ${Buffer.from(t).toString("hex")}`);
     const out = await runLuaBoard("lua5.3", ["M esp32 180000", ...files, "B init.lua aisle-shelf.lua", "E 1000000"]);
     expect(out.lines.find((l) => l.startsWith("E boot failed"))).toMatch(/attempt to (call|index) a nil value \((field 'mode'|global 'hx711'|field 'now')\)/);
+  });
+});
+
+describe("ESP32 boards", () => {
+  const variant = (edit: (b: Record<string, any>) => void): string[] => {
+    const b = JSON.parse(readFileSync("boards/nodemcu-esp32.json", "utf8"));
+    edit(b);
+    try {
+      parseBoard(JSON.stringify(b), "boards/nodemcu-esp32.json");
+      return [];
+    } catch (e) {
+      return (e as BoardError).problems;
+    }
+  };
+
+  it("are refused pins the ESP32 lacks, its flash's pins, and outputs on its input-only pins, with where", () => {
+    expect(variant(() => {})).toEqual([]);
+    expect(variant((b) => (b.shelf.cells[0].sck = 20))).toEqual(["/shelf/cells/0/sck: GPIO 20 does not exist on the ESP32"]);
+    expect(variant((b) => (b.shelf.cells[1].dout = 7))).toEqual(["/shelf/cells/1/dout: GPIO 7 is wired to the module's flash on the ESP32"]);
+    expect(variant((b) => (b.shelf.cells[2].sck = 34))).toEqual(["/shelf/cells/2/sck: GPIO 34 is an input only on the ESP32, so it cannot be an output"]);
+    expect(variant((b) => (b.gate.lanes[0].lock = 39))).toEqual(["/gate/lanes/0/lock: GPIO 39 is an input only on the ESP32, so it cannot be an output"]);
+    // An input may be on 34-39.
+    expect(variant((b) => (b.gate.emergency = 36))).toEqual([]);
   });
 });

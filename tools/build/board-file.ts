@@ -53,6 +53,17 @@ function describe(e: ErrorObject): string {
   return `${where}: ${e.message}`;
 }
 
+/*
+ * ESP32 GPIO numbers (ESP32 datasheet, "Pin Definitions"): 20, 24 and 28-31 do not exist; 6-11
+ * carry the WROOM module's flash; 34-39 are inputs only, so they can drive no PD_SCK or lock.
+ */
+function esp32PinProblem(pin: number, output: boolean): string | undefined {
+  if (pin === 20 || pin === 24 || (pin >= 28 && pin <= 31)) return `GPIO ${pin} does not exist on the ESP32`;
+  if (pin >= 6 && pin <= 11) return `GPIO ${pin} is wired to the module's flash on the ESP32`;
+  if (output && pin >= 34) return `GPIO ${pin} is an input only on the ESP32, so it cannot be an output`;
+  return undefined;
+}
+
 function pinProblems(board: BoardFile): string[] {
   const problems: string[] = [];
   const noIrq = board.mcu === "esp8266" ? NO_INTERRUPT[board.platform] : -1;
@@ -78,6 +89,16 @@ function pinProblems(board: BoardFile): string[] {
   uniquePins("gate", gatePins);
   for (const [what, pin] of gatePins) {
     if (pin === noIrq && !what.endsWith("lock")) problems.push(`/gate/${what}: pin ${pin} has no interrupt on the ESP8266, so it cannot be watched`);
+  }
+  if (board.mcu === "esp32") {
+    const all: [string, number, boolean][] = [
+      ...cells.flatMap((c, i) => [[`/shelf/cells/${i}/dout`, c.dout, false], [`/shelf/cells/${i}/sck`, c.sck, true]] as [string, number, boolean][]),
+      ...gatePins.map(([what, pin]) => [`/gate/${what}`, pin, what.endsWith("lock")] as [string, number, boolean]),
+    ];
+    for (const [where, pin, output] of all) {
+      const problem = esp32PinProblem(pin, output);
+      if (problem !== undefined) problems.push(`${where}: ${problem}`);
+    }
   }
   return problems;
 }
