@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runLuaBoard } from "../sim/nodemcu/lua-board.ts";
+import { runOnNodeMcu } from "../sim/runners/lua-runner.ts";
+import { readTrace } from "../sim/trace/trace-reader.ts";
 import { type BoardError, boardIds, loadBoard, parseBoard } from "../tools/build/board-file.ts";
 import { compileApp } from "../tools/build/build.ts";
 import { APPS, portFor } from "../tools/build/entry.ts";
@@ -33,6 +35,14 @@ describe("the NodeMCU ports", () => {
       expect(esp32).toMatch(/\bgpio\.trig\(/);
     });
   }
+
+  it("keep the ESP32 shelf with 4 cells within its board's heap after boot (measured on a 64-bit Lua 5.3, which overstates a 32-bit ESP32)", async () => {
+    const result = await runOnNodeMcu(readTrace("data/demo/shelf-demo.trace.csv"), "lua53", "nodemcu-esp32");
+    expect(result.errors).toEqual([]);
+    console.log(`nodemcu-esp32 shelf, 64-bit Lua 5.3: ${result.heapAfterBootBytes} bytes of heap after boot; its code would take ${result.codeBytes} more in RAM`);
+    expect(result.heapAfterBootBytes!).toBeLessThanOrEqual(loadBoard("nodemcu-esp32").budget.lua_heap_after_boot_bytes!);
+    expect(result.events.length).toBe(11);
+  });
 
   it("would not boot the ESP8266's shelf bundle on an ESP32, whose NodeMCU has no gpio.mode, hx711 or tmr.now", async () => {
     const built = await compileApp("nodemcu-esp8266", "shelf");
