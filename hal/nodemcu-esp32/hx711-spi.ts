@@ -136,7 +136,8 @@ export class Esp32Hx711 implements LoadCell {
     const tMs = this.clock.nowMs();
     if (onBus !== this) {
       freeBus();
-      bus = spi.master(spi.HSPI, this.busPins);
+      // No DMA: seven bytes fit the host's own buffer, and setting the bus up takes no DMA channel.
+      bus = spi.master(spi.HSPI, this.busPins, 0);
       device = bus.device(DEVICE);
       onBus = this;
     }

@@ -77,8 +77,8 @@ interface Esp32SpiMaster {
 
 declare namespace spi {
   const HSPI: number;
-  /** Sets up a host with its signals on any pins, through the GPIO matrix. */
-  function master(host: number, pins: Esp32SpiBusPins): Esp32SpiMaster;
+  /** Sets up a host with its signals on any pins, through the GPIO matrix; dma 0 (none: 64 bytes a transfer at most), 1 or 2. */
+  function master(host: number, pins: Esp32SpiBusPins, dma: number): Esp32SpiMaster;
 }
 
 declare namespace node {

@@ -43,7 +43,7 @@ function spi.master(host, cfg, dma)
     pin_field(cfg, "sclk")
     pin_field(cfg, "miso")
   end
-  local bus = setmetatable({ host = host, devices = 0, live = true, mosi = mosi, sclk = sclk, miso = miso }, Bus)
+  local bus = setmetatable({ host = host, devices = 0, live = true, mosi = mosi, sclk = sclk, miso = miso, dma = dma or 1 }, Bus)
   buses[host] = bus
   if mosi >= 0 then vb.gpio_spi_out(mosi, 0) end
   if sclk >= 0 then vb.gpio_spi_out(sclk, 0) end
@@ -106,6 +106,8 @@ function Device:transfer(data)
   if self.bus == nil then error("bad argument #1 to 'transfer' (no device)", 2) end
   if type(data) == "table" then data = data.txdata or "" end
   if type(data) ~= "string" then error("bad argument #2 to 'transfer' (string or table expected)", 2) end
+  -- Without DMA a transaction is the host's 64-byte buffer at most (ESP-IDF's limit; the module's docs say 32).
+  if self.bus.dma == 0 and #data > 64 then error("transfer failed", 2) end
   local bus = self.bus
   -- A whole HX711 read at once where nothing could tell the difference: no SCLK, MSB first, and
   -- no interrupt armed on MISO that the data bits' edges would fire.
