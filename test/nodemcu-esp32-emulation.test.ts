@@ -27,6 +27,21 @@ describe("the virtual NodeMCU-ESP32 board", () => {
     expect(lines).toEqual(["float\t500000.0\t0"]);
   });
 
+  it("runs tmr on FreeRTOS's 10 ms ticks: the period rounds down, a timer counts from the tick it starts in, and no tick at all aborts", async () => {
+    const lines = await onEsp32(`
+      gpio.config({ gpio = 5, dir = gpio.IN })
+      gpio.trig(5, gpio.INTR_UP, function()
+        local t0 = node.uptime()
+        tmr.create():alarm(25, tmr.ALARM_SINGLE, function() print("25 ms asked, after", (node.uptime() - t0) / 1000) end)
+      end)
+      local n = 0
+      tmr.create():alarm(30, tmr.ALARM_AUTO, function(t) n = n + 1; print("auto", node.uptime() / 1000); if n == 3 then t:unregister() end end)
+    `, ["P 3000 5 1"]);
+    expect(lines).toEqual(["25 ms asked, after\t17.0", "auto\t30.0", "auto\t60.0", "auto\t90.0"]);
+    const out = await runLuaBoard("lua5.3", ["M esp32 180000", `F app.lua ${Buffer.from("tmr.create():alarm(5, tmr.ALARM_SINGLE, function() end)").toString("hex")}`, "B app.lua app.lua", "E 100000"]);
+    expect(out.panic).toMatch(/0 ticks/);
+  });
+
   it("calls trig callbacks with (pin, level) from a task, and drops the edges that come before the callback has returned", async () => {
     const lines = await onEsp32(`
       gpio.config({ gpio = 4, dir = gpio.IN_OUT })

@@ -1,6 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLuaBoard } from "../sim/nodemcu/lua-board.ts";
+import { Random } from "../sim/gen/random.ts";
+import { traceText } from "../sim/gen/trace-writer.ts";
+import { boardFor, replayTrace } from "../sim/replay.ts";
 import { runOnNodeMcu } from "../sim/runners/lua-runner.ts";
 import { readTrace } from "../sim/trace/trace-reader.ts";
 import { type BoardError, boardIds, loadBoard, parseBoard } from "../tools/build/board-file.ts";
@@ -72,5 +77,38 @@ describe("ESP32 boards", () => {
     expect(variant((b) => (b.gate.lanes[0].lock = 39))).toEqual(["/gate/lanes/0/lock: GPIO 39 is an input only on the ESP32, so it cannot be an output"]);
     // An input may be on 34-39.
     expect(variant((b) => (b.gate.emergency = 36))).toEqual([]);
+  });
+});
+
+describe("debounced inputs on every port", () => {
+  // Edges on both beams 1 to 60 ms apart at odd µs, with longer pauses now and then: glitches
+  // around the 20 ms debounce, which the ESP32's 10 ms timer ticks would otherwise decide otherwise.
+  function glitchyGate(seed: number): string {
+    const rnd = new Random(seed);
+    const rows: (string | number)[][] = [[0, 0, 0, 1, "", 0]];
+    const level = [0, 0];
+    let t = 500;
+    for (let i = 0; i < 200; i++) {
+      t += rnd.next() < 0.2 ? rnd.between(100, 800) : rnd.between(1, 60);
+      const col = rnd.next() < 0.5 ? 0 : 1;
+      level[col] = 1 - level[col];
+      const r: (string | number)[] = [Math.round(t * 1000) / 1000, "", "", "", "", ""];
+      r[col + 1] = level[col];
+      rows.push(r);
+    }
+    return traceText({ kind: "gate", device: "glitchy" }, ["G1.beam_outer", "G1.beam_inner", "G1.door_closed", "G1.admit", "emergency"], rows);
+  }
+
+  it("report the same passages from glitchy beams: Espruino's native debounce, the ESP8266's ms timers, the ESP32's ticks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aisle-glitchy-"));
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const path = join(dir, `glitchy-${seed}.trace.csv`);
+      writeFileSync(path, glitchyGate(seed));
+      const entries = await replayTrace(path, { runners: ["espruino", "lua51", "lua53"] }, boardFor);
+      for (const e of entries) expect(e.firmwareErrors).toEqual([]);
+      expect(entries[0].payloads.length).toBeGreaterThan(5);
+      expect(entries[1].payloads, `seed ${seed}, lua51`).toEqual(entries[0].payloads);
+      expect(entries[2].payloads, `seed ${seed}, lua53`).toEqual(entries[0].payloads);
+    }
   });
 });

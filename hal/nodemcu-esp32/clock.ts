@@ -1,6 +1,17 @@
 import type { Clock } from "../clock";
 import { afterMs, cancelTimer, everyMs } from "../nodemcu/timers";
 
+/*
+ * tmr runs on FreeRTOS timers at NodeMCU's 100 Hz tick: pdMS_TO_TICKS rounds down (a period of no
+ * tick fails an assert and reboots), and a timer counts from the tick it was started in. Periods
+ * and delays are asked for in whole ticks, rounded up.
+ */
+const TICK_MS = 10;
+
+function ticksMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms / TICK_MS)) * TICK_MS;
+}
+
 /**
  * The ESP32's time: node.uptime() is µs since boot in 53 bits, so it never wraps (tmr.now does
  * not exist there). It comes as a float: on dev-esp32's default single-precision build that
@@ -14,11 +25,11 @@ export class Esp32Clock implements Clock {
   }
 
   every(periodMs: number, fn: () => void): number {
-    return everyMs(periodMs, fn);
+    return everyMs(ticksMs(periodMs), fn);
   }
 
   after(delayMs: number, fn: () => void): number {
-    return afterMs(delayMs, fn);
+    return afterMs(ticksMs(delayMs), fn);
   }
 
   cancel(handle: number): void {

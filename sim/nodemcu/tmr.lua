@@ -13,15 +13,29 @@ function tmr.create()
   return setmetatable({ state = "idle" }, Timer)
 end
 
+-- The ESP32's timers are FreeRTOS timers at its default 100 Hz, which NodeMCU keeps:
+-- pdMS_TO_TICKS(ms) rounds down to 10 ms ticks, a period of 0 ticks fails FreeRTOS's assert
+-- (abort, reboot), and a timer started within tick T expires on tick T + n.
+local TICK_US = vb.mcu == "esp32" and 10000 or nil
+
+local function interval_us(ms)
+  if TICK_US == nil then return math.floor(ms * 1000) end
+  local ticks = math.floor(ms * 1000 / TICK_US)
+  if ticks < 1 then vb.panic("xTimerCreate: assert failed: a period of " .. ms .. " ms is 0 ticks of 10 ms") end
+  return ticks * TICK_US
+end
+
 local function arm(t)
   seq = seq + 1
   t.seq = seq
-  t.due = vb.now_us + t.interval_us
+  local from = vb.now_us
+  if TICK_US ~= nil then from = from - from % TICK_US end
+  t.due = from + t.interval_us
   armed[t] = true
 end
 
 function Timer:register(ms, mode, cb)
-  self.interval_us = math.floor(ms * 1000)
+  self.interval_us = interval_us(ms)
   self.mode = mode
   self.cb = cb
   self.state = "registered"
@@ -50,7 +64,7 @@ function Timer:unregister()
 end
 
 function Timer:interval(ms)
-  self.interval_us = math.floor(ms * 1000)
+  self.interval_us = interval_us(ms)
 end
 
 if vb.mcu == "esp8266" then

@@ -34,6 +34,8 @@ local function panic(msg)
   os.exit(3)
 end
 
+vb.panic = panic
+
 -- NodeMCU panics and reboots on an error in a callback; the virtual board reports it and stops.
 function vb.call(fn, ...)
   local ok, err = pcall(fn, ...)
