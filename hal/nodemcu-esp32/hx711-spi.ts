@@ -100,6 +100,10 @@ export class Esp32Hx711 implements LoadCell {
     this.filled = 0;
     gpio.write(this.pins.sck, 0);
     this.watchDout();
+    // A chip left awake may hold a conversion already: its DOUT fell before anyone watched.
+    if (gpio.read(this.pins.dout) === 0) {
+      this.ready();
+    }
   }
 
   stop(): void {
