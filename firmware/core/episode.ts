@@ -6,6 +6,12 @@ import { round } from "./math";
  * whole number of items so that, together, they explain that sum; a lane's measured change may
  * differ from its items by at most what its neighbours could have leaked onto it. Each lane then
  * reports its items' weight plus its share of what remains of the sum.
+ *
+ * Leakage goes to the plates beside the one that moved, and lanes are listed in their order
+ * along the shelf (as trace metadata and planograms list them): a lane given no items whose
+ * change is within what a moving neighbour could have leaked costs little, while the same change
+ * on a lane with no moving neighbour costs in full. That tells a heavy put that leaked 166 g onto
+ * the gum beside it from five gums put there, when one crisps packet weighs as much as five gums.
  */
 
 /** At most this share of a lane's change shows up on the other lanes (design.md: 8–18 g of 352 g). */
@@ -21,7 +27,10 @@ export interface EpisodeLane {
   unitG: number;
   /** The lane's net change over the episode, as measured on its own plates. */
   grams: number;
+  /** Its place along the shelf: lanes are listed in their order along it. */
+  place: number;
 }
+
 
 export interface Attribution {
   /** Whole items per lane (signed; 0 for a lane whose change was leakage); 0 where unitG is 0. */
@@ -37,6 +46,10 @@ export function leakBound(movedG: number): number {
   return LEAK_FLOOR_G + LEAK_SHARE * movedG;
 }
 
+/** Leak that a neighbour could explain still costs this share: among explanations, less leak wins. */
+const EXPLAINED_LEAK_COST = 0.1;
+
+
 /** Depth-first over every lane but the lightest, which takes what is left of the target. */
 function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: number, i: number, left: number, counts: number[], best: number[], state: { cost: number; residual: number }): void {
   if (i === lanes.length) {
@@ -47,11 +60,18 @@ function search(lanes: EpisodeLane[], lo: number[], hi: number[], lightest: numb
     const residual = left - n * u;
     let leak = 0;
     for (let k = 0; k < lanes.length; k++) {
-      if (lanes[k].unitG > 0) {
-        leak = leak + Math.abs(lanes[k].grams - counts[k] * lanes[k].unitG);
-        if (counts[k] !== 0) {
-          leak = leak + PER_MOVER_G + 0.2 * lanes[k].unitG;
+      const d = Math.abs(lanes[k].grams - counts[k] * lanes[k].unitG);
+      if (lanes[k].unitG > 0 && counts[k] !== 0) {
+        leak = leak + d + PER_MOVER_G + 0.2 * lanes[k].unitG;
+      } else if (lanes[k].unitG > 0) {
+        // Given no items: in full, unless a lane beside it moved enough to have leaked it.
+        let allowed = 0;
+        for (let j = 0; j < lanes.length; j++) {
+          if (counts[j] !== 0 && Math.abs(lanes[j].place - lanes[k].place) === 1) {
+            allowed = Math.max(allowed, leakBound(Math.abs(counts[j] * lanes[j].unitG)));
+          }
         }
+        leak = leak + (d <= allowed ? EXPLAINED_LEAK_COST * d : d);
       }
     }
     // The sum must be explained first; among equal fits, the least leakage and the fewest movers win.

@@ -99,9 +99,10 @@ export class ShelfPipeline {
   /** The watchdog: a cell that has missed several of its batches is not ready. */
   checkStale(nowMs: number): void {
     for (let c = 0; c < this.filters.length; c++) {
-      if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > this.staleAfterMs(c, 1) && this.filters[c].fault === FAULT_NONE) {
-        this.filters[c].fault = FAULT_NOT_READY;
-        this.filters[c].counts[FAULT_NOT_READY] = this.filters[c].counts[FAULT_NOT_READY] + 1;
+      const f = this.filters[c];
+      if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > this.staleAfterMs(c, 1) && f.fault === FAULT_NONE) {
+        f.fault = FAULT_NOT_READY;
+        f.counts[FAULT_NOT_READY]++;
         this.reportFaults(c, nowMs);
       }
     }
@@ -109,19 +110,24 @@ export class ShelfPipeline {
 
   private reportFaults(cell: number, tMs: number): void {
     const f = this.filters[cell];
-    if (f.fault !== this.reported[cell]) {
-      if (this.reported[cell] !== FAULT_NONE) {
-        this.onHealth({ cell: cell, fault: this.reported[cell], active: false, tMs: tMs, count: f.counts[this.reported[cell]] });
+    const was = this.reported[cell];
+    if (f.fault !== was) {
+      if (was !== FAULT_NONE) {
+        this.health(cell, was, false, tMs);
       }
       if (f.fault !== FAULT_NONE) {
-        this.onHealth({ cell: cell, fault: f.fault, active: true, tMs: tMs, count: f.counts[f.fault] });
+        this.health(cell, f.fault, true, tMs);
       }
       this.reported[cell] = f.fault;
     }
     if (f.counts[FAULT_GLITCH] !== this.glitches[cell]) {
       this.glitches[cell] = f.counts[FAULT_GLITCH];
-      this.onHealth({ cell: cell, fault: FAULT_GLITCH, active: false, tMs: tMs, count: f.counts[FAULT_GLITCH] });
+      this.health(cell, FAULT_GLITCH, false, tMs);
     }
+  }
+
+  private health(cell: number, fault: number, active: boolean, tMs: number): void {
+    this.onHealth({ cell: cell, fault: fault, active: active, tMs: tMs, count: this.filters[cell].counts[fault] });
   }
 
   private laneBlock(lane: LaneState, n: number, tStartMs: number, tMs: number): void {
@@ -145,9 +151,9 @@ export class ShelfPipeline {
     }
     const baseline = lane.detector.baseline;
     const settled = lane.detector.push(grams, varianceG, n, tStartMs, tMs);
-    if (lane.inEpisode && settled === undefined && !lane.detector.isActive()) {
-      // A plate that relaxes after its step while another lane still moves is followed by
-      // auto-zero: that is part of what the episode moved.
+    if (lane.inEpisode) {
+      // Level to level: each settled step, and what auto-zero follows after it (a plate relaxing
+      // while another lane still moves) are all what the episode moved.
       lane.netG = lane.netG + (lane.detector.baseline - baseline);
     }
     if (lane.detector.isActive() && !lane.inEpisode) {
@@ -155,37 +161,27 @@ export class ShelfPipeline {
       lane.netG = 0;
       lane.sinceMs = tMs;
       if (this.episodeSinceMs < 0) {
-        this.open(tMs);
+        // An episode opens: every lane's level now, so a quiet lane's shift by the end is leakage it took.
+        this.episodeSinceMs = tMs;
+        for (let i = 0; i < this.lanes.length; i++) {
+          this.lanes[i].levelAtOpen = this.lanes[i].detector.levelG();
+        }
       }
     }
     if (settled !== undefined && lane.inEpisode) {
-      lane.netG = lane.netG + settled.grams;
       lane.sinceMs = Math.min(lane.sinceMs, settled.tStartMs);
     }
     if (this.episodeSinceMs < 0) {
       return;
     }
-    const anyActive = this.anyActive();
+    let anyActive = false;
+    for (let i = 0; i < this.lanes.length; i++) {
+      anyActive = anyActive || this.lanes[i].detector.isActive();
+    }
     if (!anyActive || tMs - this.episodeSinceMs > MAX_EPISODE_MS) {
       this.resolve(tMs);
       this.episodeSinceMs = anyActive ? tMs : -1;
     }
-  }
-
-  private open(tMs: number): void {
-    this.episodeSinceMs = tMs;
-    for (let i = 0; i < this.lanes.length; i++) {
-      this.lanes[i].levelAtOpen = this.lanes[i].detector.levelG();
-    }
-  }
-
-  private anyActive(): boolean {
-    for (let i = 0; i < this.lanes.length; i++) {
-      if (this.lanes[i].detector.isActive()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Attributes the episode's settled lanes together, and publishes what each one moved. */
@@ -197,7 +193,7 @@ export class ShelfPipeline {
       const lane = this.lanes[i];
       if (lane.inEpisode && !lane.detector.isActive()) {
         members.push(lane);
-        parts.push({ unitG: lane.config.unitG, grams: lane.netG });
+        parts.push({ unitG: lane.config.unitG, grams: lane.netG, place: i });
         moved = moved + Math.abs(lane.netG);
       }
     }
@@ -208,7 +204,7 @@ export class ShelfPipeline {
       const level = lane.detector.levelG();
       if (!lane.inEpisode && !lane.detector.isActive() && !isNaN(level) && !isNaN(lane.levelAtOpen)) {
         members.push(lane);
-        parts.push({ unitG: 0, grams: level - lane.levelAtOpen });
+        parts.push({ unitG: 0, grams: level - lane.levelAtOpen, place: i });
       }
     }
     const a = attribute(parts);
