@@ -39,7 +39,7 @@ export function boardFor(runner: RunnerName, board?: string): string {
   const b = loadBoard(board);
   const wanted = runner === "source" || runner === "espruino" ? "espruino" : "nodemcu";
   if (b.platform !== wanted) return DEFAULT_BOARD[runner];
-  if (wanted === "nodemcu" && b.lua !== (runner === "lua51" ? "5.1" : "5.3")) return DEFAULT_BOARD[runner];
+  if (wanted === "nodemcu" && b.lua !== (runner === "lua53" ? "5.3" : "5.1")) return DEFAULT_BOARD[runner];
   return board;
 }
 

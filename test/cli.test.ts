@@ -23,7 +23,7 @@ describe("the aisle command", () => {
     const doc = JSON.parse(r.out);
     expect(Object.keys(doc)).toEqual(["traces", "parity"]);
     expect(doc.parity).toBe(true);
-    expect(doc.traces.map((t: { runner: string }) => t.runner)).toEqual(["source", "espruino", "lua51", "lua53"]);
+    expect(doc.traces.map((t: { runner: string }) => t.runner)).toEqual(["source", "espruino", "lua51", "luajit", "lua53"]);
     for (const t of doc.traces) {
       expect(Object.keys(t)).toEqual(["trace", "runner", "samples", "events", "detected", "truth", "precision", "recall", "f1", "count_accuracy", "grams_mae", "wall_ms"]);
       expect(t.trace).toBe("data/demo/shelf-demo.trace.csv");

@@ -10,7 +10,7 @@ const pick = (r: Parameters<typeof boardFor>[0]) => boardFor(r);
 const replayAll = (path: string) => replayTrace(path, { runners: allRunners() }, pick);
 
 function expectParity(entries: ReplayEntry[]): void {
-  expect(entries.map((e) => e.runner)).toEqual(["source", "espruino", "lua51", "lua53"]);
+  expect(entries.map((e) => e.runner)).toEqual(["source", "espruino", "lua51", "luajit", "lua53"]);
   for (const e of entries) expect(e.firmwareErrors).toEqual([]);
   const [first, ...rest] = entries;
   for (const e of rest) expect(e.payloads, `${e.runner} against ${first.runner}`).toEqual(first.payloads);

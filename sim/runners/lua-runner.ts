@@ -9,8 +9,10 @@ import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
 import { REPLAY_TAIL_US } from "./feed.ts";
 import type { RunResult } from "./runner-types.ts";
 
-const INTERPRETER: Record<"lua51" | "lua53", LuaInterpreter> = { lua51: "lua5.1", lua53: "lua5.3" };
-const LUA_OF: Record<"lua51" | "lua53", string> = { lua51: "5.1", lua53: "5.3" };
+/** The Lua runners: the Lua 5.1 bundle also runs under LuaJIT, a faster interpreter of the same language, for long replays. */
+export type LuaRunner = "lua51" | "luajit" | "lua53";
+const INTERPRETER: Record<LuaRunner, LuaInterpreter> = { lua51: "lua5.1", luajit: "luajit", lua53: "lua5.3" };
+const LUA_OF: Record<LuaRunner, string> = { lua51: "5.1", luajit: "5.1", lua53: "5.3" };
 
 const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
 
@@ -35,7 +37,7 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
 }
 
 /** Replays a trace on the virtual NodeMCU, running the built Lua bundle under the real interpreter (or another Lua of the same version). */
-export async function runOnNodeMcu(trace: Trace, runner: "lua51" | "lua53", boardId: string, interpreter?: LuaInterpreter): Promise<RunResult> {
+export async function runOnNodeMcu(trace: Trace, runner: LuaRunner, boardId: string, interpreter?: LuaInterpreter): Promise<RunResult> {
   const boardFile = loadBoard(boardId);
   if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
     throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);

@@ -1,6 +1,6 @@
 import type { DetectedEvent } from "../score.ts";
 
-export const RUNNERS = ["source", "espruino", "lua51", "lua53"] as const;
+export const RUNNERS = ["source", "espruino", "lua51", "luajit", "lua53"] as const;
 export type RunnerName = (typeof RUNNERS)[number];
 
 /** The board each runner uses unless told otherwise. */
@@ -8,6 +8,7 @@ export const DEFAULT_BOARD: Record<RunnerName, string> = {
   source: "espruino-esp32",
   espruino: "espruino-esp32",
   lua51: "nodemcu-esp8266",
+  luajit: "nodemcu-esp8266",
   lua53: "nodemcu-esp32",
 };
 
