@@ -4,7 +4,9 @@
 -- putcontents. Both are backed by the board's in-memory flash, vb.fs; the host's own io stays
 -- with the board (vb.write, vb.lines).
 local vb = __vboard
-file = {}
+-- file.lua has already given exists, remove, rename, list and dofile, the same on both chips.
+file.getcontents = nil
+file.putcontents = nil
 io = {}
 
 local File = {}
@@ -116,35 +118,4 @@ function io.lines(name, fmt)
   local f = io.open(name, "r")
   if f == nil then error(name .. ": No such file or directory", 2) end
   return f:lines(fmt)
-end
-
-function file.exists(name)
-  return vb.fs[name] ~= nil
-end
-
-function file.remove(name)
-  vb.fs[name] = nil
-end
-
-function file.rename(old, new)
-  if vb.fs[old] == nil or vb.fs[new] ~= nil then return false end
-  vb.fs[new] = vb.fs[old]
-  vb.fs[old] = nil
-  return true
-end
-
-function file.list()
-  local out = {}
-  for name, data in pairs(vb.fs) do out[name] = #data end
-  return out
-end
-
--- dofile reads through the VFS as on the device; the app's bundle is already compiled (its
--- functions stand in for the ones LFS would hold in flash).
-function dofile(name)
-  local pre = vb.preloaded and vb.preloaded[name]
-  if pre then return pre() end
-  local chunk, err = (loadstring or load)(vb.fs[name] or error("cannot open " .. name), "@" .. name)
-  if not chunk then error(err) end
-  return chunk()
 end

@@ -68,7 +68,7 @@ local loaded = false
 local function load_modules()
   if loaded then return end
   loaded = true
-  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file-esp32", "node" }
+  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file", "file-esp32", "node" }
     or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node" }
   for _, name in ipairs(set) do load_module(here .. "/" .. name .. ".lua") end
 end
