@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { splitDelimited as splitCells } from "../trace/csv-line.ts";
 import { TraceError } from "../trace/trace-types.ts";
 
 const CHUNK_BYTES = 1 << 20;
@@ -47,34 +48,7 @@ export function readLines(file: string, onLine: (line: string, lineNo: number) =
   return lineNo;
 }
 
-/** Splits one delimited line; double quotes may wrap a cell, and "" inside one is a quote. */
+/** Recordings' lines: as a trace's, but spaces may stand before a cell's opening quote. */
 export function splitDelimited(line: string, delimiter: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(delimiter);
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        cell += ch;
-      }
-    } else if (ch === '"' && cell.trim() === "") {
-      quoted = true;
-      cell = "";
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = "";
-    } else {
-      cell += ch;
-    }
-  }
-  if (quoted) return undefined;
-  cells.push(cell);
-  return cells;
+  return splitCells(line, delimiter, true);
 }

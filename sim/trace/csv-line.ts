@@ -1,6 +1,10 @@
-/** Splits one CSV line into cells; double quotes may wrap a cell, and "" inside one is a quote. */
-export function splitCsvLine(line: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(",");
+/**
+ * Splits one delimited line into cells; double quotes may wrap a cell, and "" inside one is a
+ * quote. `spacedQuotes` lets spaces stand before a cell's opening quote (as some exports write
+ * them), which the trace format itself does not allow. An unclosed quote gives undefined.
+ */
+export function splitDelimited(line: string, delimiter: string, spacedQuotes = false): string[] | undefined {
+  if (!line.includes('"')) return line.split(delimiter);
   const cells: string[] = [];
   let cell = "";
   let quoted = false;
@@ -15,9 +19,10 @@ export function splitCsvLine(line: string): string[] | undefined {
       } else {
         cell += ch;
       }
-    } else if (ch === '"' && cell === "") {
+    } else if (ch === '"' && (spacedQuotes ? cell.trim() === "" : cell === "")) {
       quoted = true;
-    } else if (ch === ",") {
+      cell = "";
+    } else if (ch === delimiter) {
       cells.push(cell);
       cell = "";
     } else {
@@ -27,4 +32,9 @@ export function splitCsvLine(line: string): string[] | undefined {
   if (quoted) return undefined;
   cells.push(cell);
   return cells;
+}
+
+/** A trace's CSV line (trace-format.md): comma-separated, quotes only at a cell's start. */
+export function splitCsvLine(line: string): string[] | undefined {
+  return splitDelimited(line, ",");
 }
