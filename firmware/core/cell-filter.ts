@@ -130,17 +130,27 @@ export class CellFilter {
 
   /** One raw conversion; returns it through the median of three, or NaN while faulted or priming. */
   private push(raw: number, glitch: number): number {
+    let kind = FAULT_NONE;
     if (raw === MAX_COUNT || raw === MIN_COUNT) {
-      return this.faulted(FAULT_SATURATION);
-    }
-    if (raw === this.lastRaw) {
+      kind = FAULT_SATURATION;
+    } else if (raw === this.lastRaw) {
       this.sameRaw++;
       if (this.sameRaw >= this.stuckSamples) {
-        return this.faulted(FAULT_STUCK);
+        kind = FAULT_STUCK;
       }
     } else {
       this.sameRaw = 0;
       this.lastRaw = raw;
+    }
+    if (kind !== FAULT_NONE) {
+      // A faulted sample is not used; the filter starts again after it.
+      if (this.fault !== kind) {
+        this.counts[kind]++;
+      }
+      this.fault = kind;
+      this.primed = 0;
+      this.lastOut = NaN;
+      return NaN;
     }
     this.fault = FAULT_NONE;
     const a = this.r0;
@@ -158,15 +168,5 @@ export class CellFilter {
     this.r0 = b;
     this.r1 = raw;
     return median3(a, b, raw);
-  }
-
-  private faulted(kind: number): number {
-    if (this.fault !== kind) {
-      this.counts[kind]++;
-    }
-    this.fault = kind;
-    this.primed = 0;
-    this.lastOut = NaN;
-    return NaN;
   }
 }
