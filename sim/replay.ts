@@ -45,31 +45,19 @@ export function boardFor(runner: RunnerName, board?: string): string {
 
 /** Replays one trace file on each runner and scores it against its truth, if it has any. */
 /**
- * Replays one trace file on each runner and scores it against its truth, if it has any. The
- * Espruino runners read a shelf trace as a stream, in constant memory; the Lua runners take it
- * whole. A malformed trace throws TraceError with file and line, before or during the replay.
+ * Replays one trace file on each runner and scores it against its truth, if it has any. Every
+ * runner reads a shelf trace as a stream, in constant memory. A malformed trace throws
+ * TraceError with file and line, before or during the replay.
  */
 export async function replayTrace(path: string, opts: ReplayOptions, pickBoard: (r: RunnerName) => string): Promise<ReplayEntry[]> {
   const entries: ReplayEntry[] = [];
-  let whole: Trace | undefined;
   for (const runner of opts.runners) {
     const board = pickBoard(runner);
     const t0 = performance.now();
-    let result: RunResult;
-    let samples: number;
-    let kind: Trace["kind"];
-    if (runner === "source" || runner === "espruino") {
-      const input = openTraceStream(path);
-      kind = "next" in input ? "shelf" : "gate";
-      const r = await runOnEspruino(input, runner, board);
-      result = r;
-      samples = r.samples;
-    } else {
-      whole ??= readTrace(path);
-      kind = whole.kind;
-      result = await runOnNodeMcu(whole, runner, board);
-      samples = whole.sampleCount;
-    }
+    const input = openTraceStream(path);
+    const kind: Trace["kind"] = "next" in input ? "shelf" : "gate";
+    const result = runner === "source" || runner === "espruino" ? await runOnEspruino(input, runner, board) : await runOnNodeMcu(input, runner, board);
+    const samples = result.samples;
     const wallMs = performance.now() - t0;
     const truth = readTruthFor(path, kind, opts.truthFile);
     entries.push({

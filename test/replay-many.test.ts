@@ -39,6 +39,13 @@ describe("aisle replay over many traces", () => {
     expect(one.err.trim().split("\n")).toHaveLength(1);
   }, 300_000);
 
+  it("stops a Lua runner cleanly when a streamed trace turns out malformed deep inside, naming file and line", () => {
+    const r = aisle("replay", join(dir, "suite", "deeper", "z-broken.trace.csv"), "--runner", "lua51");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/z-broken\.trace\.csv:\d+: /);
+    expect(r.out).toMatch(/^0 traces, 0 samples replayed, 1 could not be read; no truth to score against$/m);
+  }, 120_000);
+
   it("takes glob patterns, prints a summary line, and shows no progress bar when stderr is not a terminal", () => {
     const r = aisle("replay", join(dir, "suite", "s-t*.trace.csv"));
     expect(r.code).toBe(0);

@@ -50,14 +50,21 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   const stdin = child.stdin;
   stdin.on("error", () => {});
   let chunk = "";
-  for (const cmd of commands) {
-    chunk += cmd + "\n";
-    if (chunk.length >= 65536) {
-      const full = !stdin.write(chunk);
-      chunk = "";
-      // The board may stop early (a panic): stop feeding it rather than wait for a drain that never comes.
-      if (full && (await Promise.race([once(stdin, "drain").then(() => false), exited.then(() => true)]))) break;
+  try {
+    for (const cmd of commands) {
+      chunk += cmd + "\n";
+      if (chunk.length >= 65536) {
+        const full = !stdin.write(chunk);
+        chunk = "";
+        // The board may stop early (a panic): stop feeding it rather than wait for a drain that never comes.
+        if (full && (await Promise.race([once(stdin, "drain").then(() => false), exited.then(() => true)]))) break;
+      }
     }
+  } catch (e) {
+    // The commands failed (a malformed row deep in a streamed trace): the board goes with them.
+    child.kill();
+    await exited;
+    throw e;
   }
   stdin.end(chunk);
   const exitCode = await exited;

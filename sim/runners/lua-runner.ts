@@ -2,9 +2,11 @@ import type { BoardConstants } from "../../hal/board.ts";
 import { boardConstants, loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
 import { cachedBuild } from "../../tools/build/build.ts";
 import { settleUsFor } from "../devices/hx711-chip.ts";
-import { gateInitialLevels, gateStimuli, shelfStimuli } from "../devices/stimuli.ts";
+import { gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
-import type { Trace } from "../trace/trace-types.ts";
+import { memoryShelfStream } from "../trace/memory-stream.ts";
+import { NO_SAMPLE as NO_SAMPLE_EXPORT, type ShelfStream, type TraceStream } from "../trace/trace-stream.ts";
+import type { GateTrace, Trace } from "../trace/trace-types.ts";
 import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
 import { REPLAY_TAIL_US } from "./feed.ts";
 import type { RunResult } from "./runner-types.ts";
@@ -14,22 +16,38 @@ export type LuaRunner = "lua51" | "luajit" | "lua53";
 const INTERPRETER: Record<LuaRunner, LuaInterpreter> = { lua51: "lua5.1", luajit: "luajit", lua53: "lua5.3" };
 const LUA_OF: Record<LuaRunner, string> = { lua51: "5.1", luajit: "5.1", lua53: "5.3" };
 
+/* Read once: an imported binding is a getter under tsx, and this is read a sample at a time. */
+const NO_SAMPLE = NO_SAMPLE_EXPORT;
+
 const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
 
-function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, files: Record<string, string>): Generator<string> {
+/** A shelf trace's conversions, a chunk at a time: row by row, channels in wiring order, as the Espruino runners are fed. */
+function* conversions(stream: ShelfStream): Generator<string> {
+  for (let chunk = stream.next(); chunk !== undefined; chunk = stream.next()) {
+    const { rows, tUs, counts } = chunk;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < counts.length; c++) {
+        if (counts[c][r] !== NO_SAMPLE) yield `C ${tUs[r]} ${c} ${counts[c][r]}`;
+      }
+    }
+  }
+}
+
+function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: BoardConstants, files: Record<string, string>): Generator<string> {
+  const head = "next" in trace ? trace.header : trace;
   yield `M ${board.mcu} ${board.memory.lua_heap_bytes}`;
   for (const [name, text] of Object.entries(files)) yield `F ${name} ${hex(text)}`;
-  for (const [name, text] of storeSeed(trace)) yield `F ${name} ${hex(text)}`;
-  if (trace.kind === "shelf") {
-    for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck} ${settleUsFor(trace.rateHz)}`;
+  for (const [name, text] of storeSeed(head)) yield `F ${name} ${hex(text)}`;
+  if ("next" in trace) {
+    for (let i = 0; i < constants.cells.length; i++) yield `H ${i} ${constants.cells[i].dout} ${constants.cells[i].sck} ${settleUsFor(trace.header.rateHz)}`;
     // An ESP32 board pulls each PD_SCK down, so the SPI bus moving between cells makes no clock edge (hal/nodemcu-esp32/hx711-spi.ts).
     if (board.mcu === "esp32") for (const c of constants.cells) yield `R ${c.sck} 0`;
   } else {
     for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
   }
   yield `B init.lua ${Object.keys(files).find((n) => n !== "init.lua")}`;
-  if (trace.kind === "shelf") {
-    for (const s of shelfStimuli(trace)) yield `C ${s.tUs} ${s.cell} ${s.counts}`;
+  if ("next" in trace) {
+    yield* conversions(trace);
   } else {
     for (const s of gateStimuli(trace, constants)) yield `P ${s.tUs} ${s.pin} ${s.level}`;
   }
@@ -37,19 +55,25 @@ function* commands(trace: Trace, board: BoardFile, constants: BoardConstants, fi
 }
 
 /** Replays a trace on the virtual NodeMCU, running the built Lua bundle under the real interpreter (or another Lua of the same version). */
-export async function runOnNodeMcu(trace: Trace, runner: LuaRunner, boardId: string, interpreter?: LuaInterpreter): Promise<RunResult> {
-  const boardFile = loadBoard(boardId);
-  if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
-    throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);
+export async function runOnNodeMcu(input: Trace | TraceStream, runner: LuaRunner, boardId: string, interpreter?: LuaInterpreter): Promise<RunResult & { samples: number }> {
+  const trace = "next" in input ? input : input.kind === "shelf" ? memoryShelfStream(input) : input;
+  const head = "next" in trace ? trace.header : trace;
+  try {
+    const boardFile = loadBoard(boardId);
+    if (boardFile.platform !== "nodemcu" || boardFile.lua !== LUA_OF[runner]) {
+      throw new Error(`the ${runner} runner needs a NodeMCU board with Lua ${LUA_OF[runner]}; ${boardId} is ${boardFile.platform}${boardFile.lua ? ` with Lua ${boardFile.lua}` : ""}`);
+    }
+    const shape = replayShape(head, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
+    const constants = boardConstants(boardFile, shape);
+    const built = await cachedBuild(boardId, head.kind, shape);
+    const files = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));
+    const out = await runLuaBoard(interpreter ?? INTERPRETER[runner], commands(trace, boardFile, constants, files));
+    const errors: string[] = [];
+    if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
+    if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
+    const { events, payloads, health, log } = parseConsole(out.lines, errors);
+    return { runner, board: boardId, events, payloads, health, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes, samples: trace.sampleCount };
+  } finally {
+    if ("next" in trace) trace.close();
   }
-  const shape = replayShape(trace, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
-  const constants = boardConstants(boardFile, shape);
-  const built = await cachedBuild(boardId, trace.kind, shape);
-  const files = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));
-  const out = await runLuaBoard(interpreter ?? INTERPRETER[runner], commands(trace, boardFile, constants, files));
-  const errors: string[] = [];
-  if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
-  if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
-  const { events, payloads, health, log } = parseConsole(out.lines, errors);
-  return { runner, board: boardId, events, payloads, health, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes };
 }

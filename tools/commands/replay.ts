@@ -56,7 +56,9 @@ function summary(entries: ReplayEntry[], failedTraces: number): string {
   const r = truth === 0 ? 1 : matched / truth;
   const f1 = p + r === 0 ? 0 : (2 * p * r) / (p + r);
   const traces = new Set(entries.map((e) => e.trace)).size;
-  return `${traces} traces, ${samples.toLocaleString("en-US")} samples replayed${failedTraces ? `, ${failedTraces} could not be read` : ""}; pooled over scored traces: precision ${p.toFixed(4)}, recall ${r.toFixed(4)}, F1 ${f1.toFixed(4)}`;
+  const scored = entries.some((e) => e.score !== undefined);
+  const head = `${traces} traces, ${samples.toLocaleString("en-US")} samples replayed${failedTraces ? `, ${failedTraces} could not be read` : ""}`;
+  return scored ? `${head}; pooled over scored traces: precision ${p.toFixed(4)}, recall ${r.toFixed(4)}, F1 ${f1.toFixed(4)}` : `${head}; no truth to score against`;
 }
 
 /** aisle replay: returns the process exit code. */
