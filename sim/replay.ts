@@ -1,10 +1,9 @@
 import { loadBoard } from "../tools/build/board-file.ts";
 import { runOnEspruino } from "./runners/espruino-runner.ts";
 import { runOnNodeMcu } from "./runners/lua-runner.ts";
-import { DEFAULT_BOARD, RUNNERS, type RunnerName, type RunResult } from "./runners/runner-types.ts";
+import { DEFAULT_BOARD, RUNNERS, type RunnerName } from "./runners/runner-types.ts";
 import { scoreEvents, type DetectedEvent, type Score } from "./score.ts";
 import { openTraceStream } from "./trace/open-trace-stream.ts";
-import { readTrace } from "./trace/trace-reader.ts";
 import type { Trace } from "./trace/trace-types.ts";
 import { readTruthFor, type TruthEvent } from "./trace/truth.ts";
 
@@ -27,10 +26,6 @@ export interface ReplayOptions {
   /** A board for the runners of its platform; the others keep their default. */
   board?: string;
   truthFile?: string;
-}
-
-export async function runTrace(trace: Trace, runner: RunnerName, board: string): Promise<RunResult> {
-  return runner === "source" || runner === "espruino" ? runOnEspruino(trace, runner, board) : runOnNodeMcu(trace, runner, board);
 }
 
 /** The board a runner uses: `board` when it is of the runner's platform (and Lua), else the runner's default. */

@@ -1,10 +1,11 @@
 import type { BoardConstants } from "../../hal/board.ts";
-import type { GateTrace, ShelfTrace } from "../trace/trace-types.ts";
+import type { GateTrace } from "../trace/trace-types.ts";
 
 /*
  * What the outside world does to a board, as timed pin-level facts that every runner is fed
  * identically: an HX711 finishing a conversion, a beam breaking, a door opening. Ordered by
  * time, then by the order the devices are wired (cells by index; gate columns by header order).
+ * A shelf trace's conversions come straight from its stream (sim/runners/shelf-feed.ts).
  */
 
 /** HX711 number `cell` has a new conversion ready: DOUT falls. */
@@ -24,26 +25,6 @@ export interface PinLevel {
 }
 
 export type Stimulus = ConversionReady | PinLevel;
-
-/** Merges the cells' conversion times into one ordered stream (ties: lower cell first). */
-export function* shelfStimuli(trace: ShelfTrace): Generator<ConversionReady> {
-  const n = trace.samples.length;
-  const next = new Array<number>(n).fill(0);
-  for (;;) {
-    let best = -1;
-    let bestT = Infinity;
-    for (let c = 0; c < n; c++) {
-      const s = trace.samples[c];
-      if (next[c] < s.tUs.length && s.tUs[next[c]] < bestT) {
-        bestT = s.tUs[next[c]];
-        best = c;
-      }
-    }
-    if (best < 0) return;
-    const i = next[best]++;
-    yield { kind: "conversion", tUs: bestT, cell: best, counts: trace.samples[best].counts[i] };
-  }
-}
 
 /** The pin each gate column drives on this board; -1 for columns the foundation does not wire (admit). */
 export function gateColumnPins(trace: GateTrace, board: BoardConstants): number[] {
