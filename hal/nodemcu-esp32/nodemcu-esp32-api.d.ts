@@ -8,17 +8,7 @@
  * The firmware needs the spi module, which dev-esp32 leaves out by default (NODEMCU_CMODULE_SPI).
  */
 
-interface NodeMcuTimer {
-  alarm(this: NodeMcuTimer, intervalMs: number, mode: number, callback: (this: void, t: NodeMcuTimer) => void): boolean;
-  stop(this: NodeMcuTimer): boolean;
-  unregister(this: NodeMcuTimer): void;
-}
-
-declare namespace tmr {
-  const ALARM_SINGLE: number;
-  const ALARM_AUTO: number;
-  function create(): NodeMcuTimer;
-}
+/* Timers: hal/nodemcu/nodemcu-tmr.d.ts, the same on both chips. */
 
 interface Esp32GpioConfig {
   gpio: number | number[];

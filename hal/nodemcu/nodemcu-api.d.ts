@@ -6,16 +6,8 @@
  * (sim/nodemcu/*.lua, as the ESP8266). The ESP32's API differs: hal/nodemcu-esp32/.
  */
 
-interface NodeMcuTimer {
-  alarm(this: NodeMcuTimer, intervalMs: number, mode: number, callback: (this: void, t: NodeMcuTimer) => void): boolean;
-  stop(this: NodeMcuTimer): boolean;
-  unregister(this: NodeMcuTimer): void;
-}
-
+/* Timers: nodemcu-tmr.d.ts, shared with the ESP32. */
 declare namespace tmr {
-  const ALARM_SINGLE: number;
-  const ALARM_AUTO: number;
-  function create(): NodeMcuTimer;
   /** ESP8266: microseconds since boot, 31 bits, wrapping. */
   function now(): number;
 }

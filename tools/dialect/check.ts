@@ -42,8 +42,9 @@ const moduleFileRule: Rule.RuleModule = {
 /** The platform's API declarations, beside the dialect's standard library. */
 export function dialectLibs(target: DialectTarget): string[] {
   if (target === "espruino") return [resolve(REPO, "hal/espruino/espruino-api.d.ts")];
-  if (target === "nodemcu") return [resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
-  if (target === "nodemcu-esp32") return [resolve(REPO, "hal/nodemcu-esp32/nodemcu-esp32-api.d.ts")];
+  const tmr = resolve(REPO, "hal/nodemcu/nodemcu-tmr.d.ts");
+  if (target === "nodemcu") return [tmr, resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
+  if (target === "nodemcu-esp32") return [tmr, resolve(REPO, "hal/nodemcu-esp32/nodemcu-esp32-api.d.ts")];
   return [];
 }
 
