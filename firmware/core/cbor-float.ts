@@ -1,0 +1,85 @@
+/*
+ * IEEE 754 binary16/32/64 in arithmetic only: no DataView on Espruino's budget, no bitwise
+ * operators in Lua 5.1. A format has E exponent bits and M mantissa bits; a double's 64 bits do
+ * not fit one number, so its low 32 travel apart ("low"), the rest in "top".
+ */
+import { mod } from "./math";
+
+const P2 = function (n: number): number {
+  return Math.pow(2, n);
+};
+
+/** v's n lowest bytes, big-endian: exact for whole v below 2^53. */
+export function bigEndian(v: number, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    s = String.fromCharCode(mod(v, 256)) + s;
+    v = Math.floor(v / 256);
+  }
+  return s;
+}
+
+/** The number a float's bits hold: top is its first bytes (all of them but a double's last four, which are low). */
+export function floatFromBits(top: number, low: number, E: number, M: number): number {
+  const L = M > 32 ? 32 : 0;
+  const sign = P2(E + M - L);
+  const neg = top >= sign;
+  const t = neg ? top - sign : top;
+  const unit = P2(M - L);
+  const be = Math.floor(t / unit);
+  const m = (t - be * unit) * P2(L) + low;
+  const bias = P2(E - 1) - 1;
+  // Multiplying by a power of two is exact whenever the result is representable, as these are.
+  const x = be > 2 * bias ? (m === 0 ? Infinity : NaN) : be === 0 ? m * P2(1 - bias - M) : (m + P2(M)) * P2(be - bias - M);
+  return neg ? -x : x;
+}
+
+const FORMAT_E = [5, 8, 11];
+const FORMAT_M = [10, 23, 52];
+
+/*
+ * A float item (head byte and bits) in the shortest of half, single and double that holds x
+ * exactly: RFC 8949's preferred serialization. Non-finite values are halves; NaN is the quiet
+ * 0x7e00 whatever its sign or payload. -0 keeps its sign. Subnormals are exact.
+ */
+export function floatItem(x: number): string {
+  if (x !== x) {
+    return String.fromCharCode(0xf9, 0x7e, 0);
+  }
+  const neg = x < 0 || 1 / x < 0;
+  const a = neg ? -x : x;
+  if (a === Infinity) {
+    return String.fromCharCode(0xf9, neg ? 0xfc : 0x7c, 0);
+  }
+  // e: the binary exponent, 2^e <= a < 2^(e+1); the logarithm guesses, powers of two settle it.
+  let e = -2000;
+  if (a > 0) {
+    e = Math.floor(Math.log(a) / Math.log(2));
+    while (P2(e) > a) {
+      e--;
+    }
+    while (P2(e + 1) <= a) {
+      e++;
+    }
+  }
+  for (let k = 0; k < 3; k++) {
+    const E = FORMAT_E[k];
+    const M = FORMAT_M[k];
+    const bias = P2(E - 1) - 1;
+    let be = e + bias;
+    let m: number;
+    if (be < 1) {
+      be = 0;
+      m = a / P2(1 - bias - M);
+    } else {
+      m = a / P2(e - M) - P2(M);
+    }
+    if (be <= 2 * bias && m === Math.floor(m)) {
+      const L = M > 32 ? 32 : 0;
+      const high = Math.floor(m / P2(L));
+      const top = ((neg ? P2(E) : 0) + be) * P2(M - L) + high;
+      return String.fromCharCode(0xf9 + k) + bigEndian(top, (E + M + 1 - L) / 8) + bigEndian(m - high * P2(L), L / 8);
+    }
+  }
+  return "";
+}
