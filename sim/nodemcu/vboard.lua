@@ -14,6 +14,13 @@
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
 --   E t_us                run to t_us, report and exit
+-- Live runs (sim/live/live-lua.ts) add time that goes on without an end, and the network:
+--   T t_us                run the timers due up to t_us (inclusive), answer "~t t_us"
+--   N t_us conn event     a network event on an mqtt connection: up | down | fail REASON |
+--                         done SEQ | msg QOS TOPIC PAYLOAD (hex; mqtt-net.lua has the protocol and
+--                         the "~mqtt" lines the board sends the other way)
+-- T and N may not go back in time, and a malformed one stops the board (~panic): the host's
+-- mistakes are not lost. After B, T and N the board flushes its output, so a host can wait on it.
 -- Order at one instant, as on the Espruino board: the stimulus, the callbacks it causes (on the
 -- ESP32, the tasks its interrupts post), then timers due at that instant (by arming order). The
 -- board prints what the firmware prints; its own lines start with "~".
@@ -68,8 +75,8 @@ local loaded = false
 local function load_modules()
   if loaded then return end
   loaded = true
-  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file", "file-esp32", "node" }
-    or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node" }
+  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file", "file-esp32", "node", "mqtt-net", "mqtt-esp32" }
+    or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node", "mqtt-net", "mqtt" }
   for _, name in ipairs(set) do load_module(here .. "/" .. name .. ".lua") end
 end
 
@@ -84,6 +91,14 @@ local function advance(t)
   t = tonumber(t)
   vb.run_timers(t, false)
   vb.now_us = t
+end
+
+-- A live command's time: a number, not before the board's clock.
+local function live_time(line, t)
+  t = tonumber(t)
+  if t == nil then panic("vboard: bad command " .. line:sub(1, 80)) end
+  if t < vb.now_us then panic("vboard: " .. line:sub(1, 40) .. " goes back in time (the board is at " .. vb.now_us .. " us)") end
+  return t
 end
 
 for line in lines() do
@@ -105,6 +120,18 @@ for line in lines() do
     vb.now_us = math.max(vb.now_us, t)
     vb.write("~end\n")
     break
+  elseif op == "T" then
+    local t = live_time(line, line:match("^T (%d+)$"))
+    vb.run_timers(t, true)
+    vb.now_us = t
+    vb.write("~t " .. string.format("%d", t) .. "\n")
+    vb.flush()
+  elseif op == "N" then
+    local t, conn, ev = line:match("^N (%d+) (%d+) (.+)$")
+    advance(live_time(line, t))
+    vb.mqtt_event(tonumber(conn), ev)
+    vb.run_tasks()
+    vb.flush()
   elseif op == "F" then
     local name, hex = line:match("^F (%S+) (%x*)$")
     vb.fs[name] = unhex(hex)
@@ -143,6 +170,7 @@ for line in lines() do
     vb.run_tasks()
     collectgarbage("collect")
     vb.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
+    vb.flush()
   elseif line ~= "" then
     panic("vboard: bad command " .. line:sub(1, 40))
   end
