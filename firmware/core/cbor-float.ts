@@ -1,7 +1,8 @@
 /*
  * IEEE 754 binary16/32/64 in arithmetic only: no DataView on Espruino's budget, no bitwise
- * operators in Lua 5.1. A format has E exponent bits and M mantissa bits; a double's 64 bits do
- * not fit one number, so its low 32 travel apart ("low"), the rest in "top".
+ * operators in Lua 5.1. Format k (0 half, 1 single, 2 double) has 2^(k+4) bits: a sign, E = 3k+5
+ * exponent bits (5, 8, 11), and M mantissa bits (10, 23, 52). A double's 64 bits do not fit one
+ * number, so its low 32 travel apart ("low"), the rest in "top".
  */
 import { mod } from "./math";
 
@@ -19,9 +20,11 @@ export function bigEndian(v: number, n: number): string {
   return s;
 }
 
-/** The number a float's bits hold: top is its first bytes (all of them but a double's last four, which are low). */
-export function floatFromBits(top: number, low: number, E: number, M: number): number {
-  const L = M > 32 ? 32 : 0;
+/** The number format k's bits hold: top is its first bytes (all of them but a double's last four, which are low). */
+export function floatFromBits(k: number, top: number, low: number): number {
+  const E = 3 * k + 5;
+  const M = P2(k + 4) - 1 - E;
+  const L = k > 1 ? 32 : 0;
   const sign = P2(E + M - L);
   const neg = top >= sign;
   const t = neg ? top - sign : top;
@@ -33,9 +36,6 @@ export function floatFromBits(top: number, low: number, E: number, M: number): n
   const x = be > 2 * bias ? (m === 0 ? Infinity : NaN) : be === 0 ? m * P2(1 - bias - M) : (m + P2(M)) * P2(be - bias - M);
   return neg ? -x : x;
 }
-
-const FORMAT_E = [5, 8, 11];
-const FORMAT_M = [10, 23, 52];
 
 /*
  * A float item (head byte and bits) in the shortest of half, single and double that holds x
@@ -63,8 +63,8 @@ export function floatItem(x: number): string {
     }
   }
   for (let k = 0; k < 3; k++) {
-    const E = FORMAT_E[k];
-    const M = FORMAT_M[k];
+    const E = 3 * k + 5;
+    const M = P2(k + 4) - 1 - E;
     const bias = P2(E - 1) - 1;
     let be = e + bias;
     let m: number;
@@ -75,10 +75,10 @@ export function floatItem(x: number): string {
       m = a / P2(e - M) - P2(M);
     }
     if (be <= 2 * bias && m === Math.floor(m)) {
-      const L = M > 32 ? 32 : 0;
+      const L = k > 1 ? 32 : 0;
       const high = Math.floor(m / P2(L));
       const top = ((neg ? P2(E) : 0) + be) * P2(M - L) + high;
-      return String.fromCharCode(0xf9 + k) + bigEndian(top, (E + M + 1 - L) / 8) + bigEndian(m - high * P2(L), L / 8);
+      return String.fromCharCode(0xf9 + k) + bigEndian(top, P2(k + 1) - L / 8) + bigEndian(m - high * P2(L), L / 8);
     }
   }
   return "";

@@ -57,7 +57,7 @@ function item(d: number): CborValue {
   const ai = ib - major * 32;
   let v = ai;
   if (ai > 27) {
-    return fail(ai < 31 ? "reserved additional info" : major === 7 ? "unexpected break" : major > 1 && major < 6 ? "indefinite length unsupported" : "reserved additional info", at);
+    return fail(ai > 30 && major === 7 ? "unexpected break" : ai > 30 && major > 1 && major < 6 ? "indefinite length unsupported" : "reserved additional info", at);
   }
   if (ai > 23) {
     const n = Math.pow(2, ai - 24);
@@ -68,8 +68,8 @@ function item(d: number): CborValue {
       if (ai === 24) {
         return fail("unsupported simple value", at);
       }
-      // Half, single or double: the format's exponent and mantissa bits.
-      return floatFromBits(uint(n > 4 ? 4 : n), n > 4 ? uint(4) : 0, ai * 3 - 70, ai === 25 ? 10 : ai === 26 ? 23 : 52);
+      // Half, single or double.
+      return floatFromBits(ai - 25, uint(n > 4 ? 4 : n), n > 4 ? uint(4) : 0);
     }
     if (n > 4) {
       const hi = uint(4);
