@@ -3,7 +3,10 @@ import type { DigitalIn, DigitalOut } from "./digital";
 import type { Link } from "./link";
 import type { LoadCell } from "./load-cell";
 import type { Log } from "./log";
+import type { Hmac } from "./hmac";
+import type { MqttLink } from "./mqtt-link";
 import type { Store } from "./store";
+import type { System } from "./system";
 
 /** What every app gets, whatever the platform. */
 export interface BaseHal {
@@ -15,6 +18,13 @@ export interface BaseHal {
 
 export interface ShelfHal extends BaseHal {
   cells: LoadCell[];
+}
+
+/** A shelf that talks MQTT (docs/mqtt.md): the serial link stays for logs. */
+export interface OnlineShelfHal extends ShelfHal {
+  mqtt: MqttLink;
+  hmac: Hmac;
+  system: System;
 }
 
 export interface GateLaneIo {

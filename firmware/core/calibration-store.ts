@@ -35,3 +35,13 @@ export function saveCalibration(store: Store, cells: CellCal[]): boolean {
   const text = encodeCalibrationRecord({ seq: seq, cells: cells });
   return store.write(slot, text) && store.read(slot) === text && decodeCalibrationRecord(text, cells.length) !== undefined;
 }
+
+/** The older of the two valid records (the one the last save replaced), or undefined. */
+export function previousCalibration(store: Store, cellCount: number): CalibrationRecord | undefined {
+  const a = decodeCalibrationRecord(store.read(SLOT_A), cellCount);
+  const b = decodeCalibrationRecord(store.read(SLOT_B), cellCount);
+  if (a === undefined || b === undefined) {
+    return undefined;
+  }
+  return aIsNewest(a, b) ? b : a;
+}

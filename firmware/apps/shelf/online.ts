@@ -1,0 +1,113 @@
+import type { BoardConstants } from "../../../hal/board";
+import type { OnlineShelfHal } from "../../../hal/hal";
+import { linearCell, type CellCal } from "../../core/calibration";
+import { loadCalibration } from "../../core/calibration-store";
+import { CalibrationSession } from "../../core/calibration-session";
+import { CellMonitor } from "../../core/cell-monitor";
+import { CborWriter } from "../../core/cbor-writer";
+import { loadDeviceConfig } from "../../core/device-config";
+import { formatInt } from "../../core/format";
+import { Outbox } from "../../core/outbox";
+import { decodeLanes, defaultLanes } from "../../core/shelf-config";
+import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
+import type { ShelfEvent } from "../../core/shelf-event";
+import { sendFault, sendShelfEvent } from "../../core/shelf-payloads";
+import { ShelfPipeline, type HealthEvent } from "../../core/shelf-pipeline";
+import { PROTOCOL_VERSION, Telemetry } from "../../core/telemetry";
+
+const WATCHDOG_MS = 500;
+/** Messages the outbox keeps while the broker is away: about an hour of a busy shelf. */
+const OUTBOX_CAPACITY = 200;
+const REBOOT_DELAY_MS = 300;
+
+function raw(cellCount: number): CellCal[] {
+  const cal: CellCal[] = [];
+  for (let i = 0; i < cellCount; i++) {
+    cal.push(linearCell(0, 1));
+  }
+  return cal;
+}
+
+/** Boot count, kept in the Store: with seq, what a consumer drops duplicates by. */
+function nextBoot(d: OnlineShelfHal): number {
+  const n = Number(d.store.read("boot"));
+  const boot = n === n ? n + 1 : 1;
+  d.store.write("boot", formatInt(boot));
+  return boot;
+}
+
+/**
+ * Boots the shelf controller on MQTT (docs/mqtt.md): events and faults through the outbox,
+ * periodic health, signed calibration commands. Without a device config it still weighs, and
+ * says why it stays off the network.
+ */
+export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): void {
+  const cellCount = hal.cells.length;
+  const record = loadCalibration(hal.store, cellCount);
+  if (record === undefined) {
+    hal.log.error("uncalibrated");
+  }
+  let lanes = decodeLanes(hal.store.read("lanes"), cellCount);
+  if (lanes === undefined) {
+    lanes = defaultLanes(cellCount);
+  }
+  const config = loadDeviceConfig(hal.store);
+  const period = Number(hal.store.read("cfg"));
+  let streamUntilMs = -1;
+  let pipeline: ShelfPipeline;
+  const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal),
+    (payload: string): void => handleShelfCommand(device, payload));
+  const device: ShelfDevice = {
+    store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
+    session: new CalibrationSession(hal.store, record === undefined ? raw(cellCount) : record.cells),
+    monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
+    nowMs: (): number => hal.clock.nowMs(),
+    reconfigure: (): void => {
+      pipeline = new ShelfPipeline(device.session.calibration(), board.cells, device.lanes,
+        (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => sendFault(telemetry, h));
+    },
+    streamFor: (secs: number): void => {
+      streamUntilMs = hal.clock.nowMs() + secs * 1000;
+    },
+    reboot: (): void => {
+      hal.clock.after(REBOOT_DELAY_MS, (): void => hal.system.reboot());
+    },
+  };
+  device.reconfigure();
+  const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void => {
+    device.monitor.push(cell, mean, variance, n, tLastMs);
+    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
+    if (tLastMs < streamUntilMs) {
+      const w = new CborWriter().map(4).text("v").int(PROTOCOL_VERSION).text("cell").int(cell).text("t_ms").int(Math.floor(tLastMs)).text("counts").array(n);
+      for (let i = 0; i < n; i++) {
+        w.int(counts[i]);
+      }
+      telemetry.direct("raw", w.done(), 0);
+    }
+  };
+  for (let i = 0; i < cellCount; i++) {
+    hal.cells[i].start(onBatch);
+  }
+  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs()));
+  let sinceHealthMs = 0;
+  hal.clock.every(1000, (): void => {
+    sinceHealthMs = sinceHealthMs + 1000;
+    if (sinceHealthMs >= device.healthPeriodS * 1000) {
+      sinceHealthMs = 0;
+      telemetry.direct("health", periodicHealth(device, hal.system.freeMemory()), 0);
+    }
+  });
+  if (config.bad !== "") {
+    hal.log.error("offline: device config " + config.bad);
+    return;
+  }
+  telemetry.start({ host: config.host, port: config.port, clientId: config.id, user: config.user, password: config.pass, keepaliveS: config.keepaliveS, willTopic: "", willPayload: "" });
+  hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes, device " + config.id + " boot " + telemetry.boot);
+}
+
+function periodicHealth(d: ShelfDevice, free: number): string {
+  const t = d.telemetry;
+  return new CborWriter().map(10).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
+    .text("kind").text("periodic").text("t_ms").int(Math.floor(d.nowMs())).text("uptime_s").int(Math.floor(d.nowMs() / 1000))
+    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected).done();
+}

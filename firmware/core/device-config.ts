@@ -1,0 +1,36 @@
+/*
+ * The per-device config, written to the Store at flash time and never part of a bundle
+ * (docs/mqtt.md): a CBOR map {v: 1, id, host, port, user, pass, key, keepalive_s}. key is the
+ * device's 32-byte HMAC key, a byte string; user and pass may be empty.
+ */
+import type { Store } from "../../hal/store";
+import type { CborMap } from "./cbor-value";
+import { cborDecode } from "./cbor-reader";
+import { CommandFields } from "./command-fields";
+
+export const DEVICE_RECORD = "device";
+
+export interface DeviceConfig {
+  id: string;
+  host: string;
+  port: number;
+  user: string;
+  pass: string;
+  key: string;
+  keepaliveS: number;
+  /** "" when the record was good; else the field at fault, or "missing" / "malformed". */
+  bad: string;
+}
+
+export function loadDeviceConfig(store: Store): DeviceConfig {
+  const text = store.read(DEVICE_RECORD);
+  const r = cborDecode(text === undefined ? "" : text, 2);
+  const f = new CommandFields(r.ok ? (r.value as CborMap) : {});
+  const c: DeviceConfig = {
+    id: f.text("id", 24), host: f.text("host", 64), port: f.int("port", 1, 65535), user: f.optionalText("user", 64),
+    pass: f.optionalText("pass", 64), key: f.bytes("key", 32), keepaliveS: f.int("keepalive_s", 5, 3600), bad: "",
+  };
+  f.int("v", 1, 1);
+  c.bad = text === undefined ? "missing" : !r.ok ? "malformed" : f.bad;
+  return c;
+}

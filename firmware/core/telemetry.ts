@@ -1,0 +1,118 @@
+/*
+ * The device's side of the MQTT session (docs/mqtt.md): the retained status and its will, the
+ * command topic, and the outbox drained one message at a time, each dropped only on its PUBACK,
+ * so after any drop or reboot the queue goes out again in order. Messages that must not be lost
+ * carry (dev, boot, seq) for the consumer to drop duplicates by.
+ */
+import type { MqttEvents, MqttLink, MqttSession } from "../../hal/mqtt-link";
+import { CborWriter } from "./cbor-writer";
+import type { Outbox } from "./outbox";
+
+export const PROTOCOL_VERSION = 1;
+
+/** What the app does with a command payload that arrived. */
+export type CommandSink = (payload: string) => void;
+
+export class Telemetry implements MqttEvents {
+  readonly prefix: string;
+  /** Messages of this boot so far: the last seq handed out. */
+  seq = 0;
+  /** The token of the outbox message on the wire, 0 when none is. */
+  private inflight = 0;
+  /** Messages refused by a full outbox not yet reported in an overflow message. */
+  private unreported = 0;
+
+  constructor(private readonly link: MqttLink, private readonly outbox: Outbox, readonly dev: string, readonly boot: number, private readonly onCommand: CommandSink) {
+    this.prefix = "aisle/v1/" + dev + "/";
+  }
+
+  /** The session's will and identity; the caller adds where the broker is. */
+  statusPayload(online: boolean): string {
+    return new CborWriter().map(3).text("v").int(PROTOCOL_VERSION).text("state").text(online ? "online" : "offline").text("boot").int(this.boot).done();
+  }
+
+  start(session: MqttSession): void {
+    session.willTopic = this.prefix + "status";
+    session.willPayload = this.statusPayload(false);
+    this.link.connect(session, this);
+  }
+
+  /**
+   * A CborWriter with the header every outbox message starts with: {v, dev, boot, seq, then
+   * `fields` more pairs for the caller to write}. Hand it back to send().
+   */
+  begin(fields: number): CborWriter {
+    this.seq++;
+    return new CborWriter().map(4 + fields).text("v").int(PROTOCOL_VERSION).text("dev").text(this.dev)
+      .text("boot").int(this.boot).text("seq").int(this.seq);
+  }
+
+  /** Queues a message for the topic (event, health, audit) and sends it when its turn comes. */
+  send(topic: string, w: CborWriter): void {
+    if (!this.outbox.push(this.prefix + topic, w.done())) {
+      this.unreported++;
+    }
+    this.drain();
+  }
+
+  /** Sends now, at QoS 0 and outside the outbox: periodic health, raw samples, replies are at QoS 1 but not queued. */
+  direct(topic: string, payload: string, qos: number): void {
+    this.link.publish(this.prefix + topic, payload, qos, false);
+  }
+
+  up(): void {
+    this.link.publish(this.prefix + "status", this.statusPayload(true), 1, true);
+    this.link.subscribe(this.prefix + "cmd");
+    this.inflight = 0;
+    this.drain();
+  }
+
+  down(): void {
+    this.inflight = 0;
+  }
+
+  message(topic: string, payload: string): void {
+    if (topic === this.prefix + "cmd") {
+      this.onCommand(payload);
+    }
+  }
+
+  acked(token: number): void {
+    if (token !== this.inflight || token === 0) {
+      return;
+    }
+    this.inflight = 0;
+    this.outbox.shift();
+    this.drain();
+  }
+
+  /** Messages refused by a full outbox since the device was set up. */
+  dropped(): number {
+    return this.outbox.dropped;
+  }
+
+  queued(): number {
+    return this.outbox.size();
+  }
+
+  private drain(): void {
+    if (this.inflight !== 0 || !this.link.isUp()) {
+      return;
+    }
+    if (this.unreported > 0 && this.outbox.size() === 0) {
+      const n = this.unreported;
+      this.unreported = 0;
+      this.send("health", this.begin(2).text("kind").text("outbox_overflow").text("dropped").int(n));
+      return;
+    }
+    while (this.outbox.size() > 0) {
+      const topic = this.outbox.topic();
+      if (topic !== "") {
+        this.inflight = this.link.publish(topic, this.outbox.payload(), 1, false);
+        return;
+      }
+      // A record lost to flash trouble: skip it rather than stall the queue behind it.
+      this.outbox.shift();
+    }
+  }
+}
