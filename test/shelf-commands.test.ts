@@ -11,7 +11,7 @@ import { defaultLanes } from "../firmware/core/shelf-config.ts";
 import { handleShelfCommand, type ShelfDevice } from "../firmware/core/shelf-commands.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
 import { TearingStore } from "../sim/devices/tearing-store.ts";
-import { latin1, signCommand, type CommandBody } from "./support/signed-command.ts";
+import { latin1, signCommand, type CommandBody } from "../tools/mqtt/signed-command.ts";
 
 /** A link that is always up and records what the device publishes (the broker tests use a real one). */
 class RecordingLink implements MqttLink {

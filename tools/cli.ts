@@ -74,6 +74,35 @@ trace.command("import")
     process.exitCode = (await import("./commands/trace-import.ts")).traceImportCommand(input, opts);
   });
 
+program.command("calibrate")
+  .description("calibrate a shelf over MQTT with signed commands: wizard (interactive), or show, tare, span, verify, commit, rollback, set-lane, stream, config, reboot for scripts (docs/mqtt.md)")
+  .argument("<action>", "wizard, show, tare, span, verify, commit, rollback, set-lane, stream, config or reboot")
+  .option("--device <id>", "the device id")
+  .option("--broker <url>", "the broker", "mqtt://127.0.0.1:1883")
+  .option("--key-file <file>", "the device's key, 64 hex digits (or set AISLE_DEVICE_KEY; never on the command line)")
+  .option("--tech <name>", "your name, for the device's audit log (default: AISLE_TECH, else your login)")
+  .option("--cell <n>", "tare, span, verify, wizard: the cell")
+  .option("--grams <g>", "span, verify: the weight on the plate")
+  .option("--tol-g <g>", "verify: how far the reading may be off (default 1)")
+  .option("--lane <id>", "set-lane: the lane")
+  .option("--unit-g <g>", "set-lane: one item's weight")
+  .option("--sku <sku>", "set-lane: the item's SKU")
+  .option("--secs <n>", "stream: for how long (1-600); the samples go to stdout as JSON lines")
+  .option("--key <name>", "config: the setting (health_period_s)")
+  .option("--value <x>", "config: its value")
+  .option("--json", "print the device's reply as JSON")
+  .action(async (action: string, opts) => {
+    process.exitCode = await (await import("./commands/calibrate.ts")).calibrateCommand(action, opts);
+  });
+
+program.command("broker")
+  .description("run the embedded MQTT broker (aedes), for when there is no other; aisle sim uses one of its own when given no --broker")
+  .option("--port <n>", "TCP port", "1883")
+  .option("--host <addr>", "address to listen on", "127.0.0.1")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/broker.ts")).brokerCommand(opts);
+  });
+
 program.command("boards")
   .description("list the boards, their platform, cells and budgets")
   .option("--json", "print as JSON")
@@ -88,7 +117,7 @@ program.command("check")
   });
 
 /** Errors that say what is wrong with the input: printed as one message, not a stack. */
-const KNOWN = ["UsageError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
+const KNOWN = ["DeviceError", "UsageError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
 
 try {
   await program.parseAsync(process.argv);

@@ -40,13 +40,15 @@ export interface ShelfDevice {
   reboot(): void;
 }
 
-function reply(id: string, ok: boolean, fields: number): CborWriter {
-  return new CborWriter().map(3 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok);
+/** Every reply carries the device's clock and boot: a tool learns from any reply, even "expired", what deadline to give. */
+function reply(d: ShelfDevice, id: string, ok: boolean, fields: number): CborWriter {
+  return new CborWriter().map(5 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok)
+    .text("boot").int(d.telemetry.boot).text("t_ms").int(round(d.nowMs()));
 }
 
 function refuse(d: ShelfDevice, id: string, error: string, detail: string): void {
   d.rejected++;
-  d.telemetry.direct("reply", reply(id, false, 2).text("error").text(error).text("detail").text(detail).done(), 1);
+  d.telemetry.direct("reply", reply(d, id, false, 2).text("error").text(error).text("detail").text(detail).done(), 1);
 }
 
 function audit(d: ShelfDevice, c: OpenedCommand, what: string): void {
@@ -158,13 +160,13 @@ export function handleShelfCommand(d: ShelfDevice, payload: string): void {
     return;
   }
   if (c.cmd === "show") {
-    d.telemetry.direct("reply", showReply(d, reply(c.id, true, SHOW_FIELDS)), 1);
+    d.telemetry.direct("reply", showReply(d, reply(d, c.id, true, SHOW_FIELDS)), 1);
     return;
   }
   const extra = new CborWriter();
   const err = act(d, c, cell, extra);
   const extraFields = c.cmd === "verify" ? 1 : 0;
-  const head = err === "" ? reply(c.id, true, extraFields) : reply(c.id, false, 2 + extraFields).text("error").text(err).text("detail").text(c.cmd);
+  const head = err === "" ? reply(d, c.id, true, extraFields) : reply(d, c.id, false, 2 + extraFields).text("error").text(err).text("detail").text(c.cmd);
   if (err !== "") {
     d.rejected++;
   }

@@ -1,15 +1,14 @@
 /*
- * The reply to `show`: what a technician needs before touching a scale. Its fields, after v, id
- * and ok: boot, t_ms, ctr, cells ([{offset, counts, grams}] committed), staged (cell numbers),
+ * The reply to `show`: what a technician needs before touching a scale. Its fields, after v, id,
+ * ok, boot and t_ms: ctr, cells ([{offset, counts, grams}] committed), staged (cell numbers),
  * lanes ([{id, unit_g, sku, cells}]), health_period_s, rejected, outbox, outbox_dropped.
  */
 import type { CellCal } from "./calibration";
 import type { CborWriter } from "./cbor-writer";
 import { lastCounter } from "./command-envelope";
-import { round } from "./math";
 import type { ShelfDevice } from "./shelf-commands";
 
-export const SHOW_FIELDS = 10;
+export const SHOW_FIELDS = 8;
 
 function numbers(w: CborWriter, xs: number[]): void {
   w.array(xs.length);
@@ -19,7 +18,7 @@ function numbers(w: CborWriter, xs: number[]): void {
 }
 
 export function showReply(d: ShelfDevice, w: CborWriter): string {
-  w.text("boot").int(d.telemetry.boot).text("t_ms").int(round(d.nowMs())).text("ctr").num(lastCounter(d.store));
+  w.text("ctr").num(lastCounter(d.store));
   const cells: CellCal[] = d.session.calibration();
   w.text("cells").array(cells.length);
   for (let i = 0; i < cells.length; i++) {
