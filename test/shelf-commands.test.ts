@@ -33,7 +33,7 @@ class RecordingLink implements MqttLink {
 }
 
 const KEY = Buffer.alloc(32, 7);
-const hmac = { sha256: (k: string, m: string) => createHmac("sha256", Buffer.from(k, "latin1")).update(Buffer.from(m, "latin1")).digest("latin1") };
+const hmac = { sha256: (k: string, m: string) => createHmac("sha256", Buffer.from(k, "latin1")).update(Buffer.from(m, "latin1")).digest().toString("latin1") };
 
 let store: TearingStore;
 let link: RecordingLink;
