@@ -95,6 +95,18 @@ program.command("calibrate")
     process.exitCode = await (await import("./commands/calibrate.ts")).calibrateCommand(action, opts);
   });
 
+program.command("record")
+  .description("record a live shelf's raw samples into a trace (NAME.trace.csv), with its calibration and lanes: the field-to-QA loop")
+  .option("--broker <url>", "the broker", "mqtt://127.0.0.1:1883")
+  .option("--device <id>", "the device id")
+  .option("--seconds <s>", "how long to record")
+  .option("--out <file>", "NAME.trace.csv to write (only once the recording is whole)")
+  .option("--key-file <file>", "the device's key, 64 hex digits (or set AISLE_DEVICE_KEY)")
+  .option("--tech <name>", "who asks, for the device's log (default: AISLE_TECH, else your login)")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/record.ts")).recordCommand(opts);
+  });
+
 program.command("broker")
   .description("run the embedded MQTT broker (aedes), for when there is no other; aisle sim uses one of its own when given no --broker")
   .option("--port <n>", "TCP port", "1883")

@@ -35,7 +35,7 @@ function numberOption(name: string, text: string | undefined): number {
   return x;
 }
 
-function deviceKey(opts: CalibrateOptions): Buffer {
+export function deviceKey(opts: { keyFile?: string }): Buffer {
   if (opts.keyFile) {
     let text: string;
     try {
