@@ -95,3 +95,41 @@ declare namespace file {
 }
 
 declare function print(text: string): void;
+
+/**
+ * An mqtt client (dev-esp32, over ESP-IDF's esp-mqtt). Callbacks: on() knows "connect", "message"
+ * and "offline" only; a failed connect calls its failure callback (reason -6) and then "offline";
+ * a drop calls "offline"; close() sends DISCONNECT and calls nothing. publish and subscribe return
+ * false when there is no connection. lwt() keeps qos and retain but never hands them to esp-mqtt:
+ * the will goes at QoS 0, not retained. The client id and user are cut to 32 bytes, the password
+ * to 65, the will's topic to 32 and its message to 128.
+ */
+interface Esp32MqttClient {
+  lwt(this: Esp32MqttClient, topic: string, message: string, qos: number, retain: number): void;
+  /**
+   * secure must be a number (0) or nil: a boolean stops the parsing there, and the callbacks after
+   * it are never registered. autoreconnect 0 leaves reconnecting to the caller. Both callbacks are
+   * one-shot; connect() on a live client destroys that connection first.
+   */
+  connect(
+    this: Esp32MqttClient, host: string, port: number, secure: number, autoreconnect: number,
+    connected: (this: void, client: Esp32MqttClient) => void,
+    failed: (this: void, client: Esp32MqttClient, reason: number) => void,
+  ): boolean;
+  on(this: Esp32MqttClient, event: "offline", callback: (this: void, client: Esp32MqttClient) => void): void;
+  /** data is nil for an empty payload. */
+  on(this: Esp32MqttClient, event: "message", callback: (this: void, client: Esp32MqttClient, topic: string, data?: string) => void): void;
+  /**
+   * The message goes to esp-mqtt at once (several may be in flight). puback is one-shot and the
+   * next publish given one replaces it: it runs at the next PUBACK only. QoS 0 has no PUBACK.
+   */
+  publish(this: Esp32MqttClient, topic: string, payload: string, qos: number, retain: number, puback?: (this: void, client: Esp32MqttClient) => void): boolean;
+  /** Returns msg_id == ESP_OK: false even when the SUBSCRIBE went out. */
+  subscribe(this: Esp32MqttClient, topic: string, qos: number): boolean;
+  close(this: Esp32MqttClient): void;
+}
+
+declare namespace mqtt {
+  /** Clean session unless a fifth argument of 0. An empty user or password is left out of CONNECT. */
+  function Client(clientId: string, keepaliveS: number, user: string, password: string): Esp32MqttClient;
+}

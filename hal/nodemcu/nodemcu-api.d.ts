@@ -45,3 +45,32 @@ declare namespace node {
 }
 
 declare function print(text: string): void;
+
+/**
+ * An mqtt client (release branch, 3.0). It sends one message at a time from a queue; the one
+ * "puback" callback runs for each publish in order, QoS 0 ones too (once written). A drop empties
+ * the queue. A refused CONNACK calls the connect's failure callback and then "offline"; close()
+ * queues a DISCONNECT, and "offline" follows it. publish and subscribe raise "not connected"
+ * while the link is down. Will and credentials are C strings (cut at a NUL).
+ */
+interface NodeMcuMqttClient {
+  lwt(this: NodeMcuMqttClient, topic: string, message: string, qos: number, retain: number): void;
+  /** secure is a boolean (an integer is deprecated); 3.0 has no autoreconnect argument. reason < 0: no CONNACK; > 0: CONNACK's refusal. */
+  connect(
+    this: NodeMcuMqttClient, host: string, port: number, secure: boolean,
+    connected: (this: void, client: NodeMcuMqttClient) => void,
+    failed: (this: void, client: NodeMcuMqttClient, reason: number) => void,
+  ): void;
+  on(this: NodeMcuMqttClient, event: "offline" | "puback", callback: (this: void, client: NodeMcuMqttClient) => void): void;
+  /** data is nil for an empty payload. */
+  on(this: NodeMcuMqttClient, event: "message", callback: (this: void, client: NodeMcuMqttClient, topic: string, data?: string) => void): void;
+  /** retain is 0 or 1 (a boolean is an error). */
+  publish(this: NodeMcuMqttClient, topic: string, payload: string, qos: number, retain: number): boolean;
+  subscribe(this: NodeMcuMqttClient, topic: string, qos: number): boolean;
+  close(this: NodeMcuMqttClient): void;
+}
+
+declare namespace mqtt {
+  /** cleanSession defaults to 0 in the code (the docs say 1): give it. An empty user or password is left out of CONNECT. */
+  function Client(clientId: string, keepaliveS: number, user: string, password: string, cleanSession: number): NodeMcuMqttClient;
+}
