@@ -42,6 +42,8 @@ interface EspruinoE {
   convolve(a: Int32Array, b: Int32Array, offset: number): number;
   /** An ArrayBuffer on the string's own bytes: no copy, so a string in flash stays there. */
   toArrayBuffer(s: string): ArrayBuffer;
+  /** The bytes as a byte string. */
+  toString(data: ArrayBuffer): string;
 }
 declare var E: EspruinoE;
 
@@ -56,6 +58,18 @@ declare function digitalWrite(pin: number, value: number): void;
 declare function setWatch(fn: (e: EspruinoWatchEvent) => void, pin: number, options: EspruinoWatchOptions): number;
 declare function clearWatch(id: number): void;
 declare function print(text: string): void;
+
+/**
+ * The crypto module, where the firmware was built with one. SHA256 is there only in builds with
+ * it (ESP32, Linux); Espruino's ESP8266 4 MB build has SHA1 only, and its 512 KB build has no
+ * crypto module at all: require("crypto") throws.
+ */
+interface EspruinoCrypto {
+  /** The 32-byte digest of the message's bytes, in C. */
+  SHA256?: (message: string) => ArrayBuffer;
+}
+
+declare function require(module: "crypto"): EspruinoCrypto;
 
 interface EspruinoSpiSetup {
   miso?: number;

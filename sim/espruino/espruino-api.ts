@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { espruinoCrypto, type EspruinoCryptoBuild } from "./espruino-crypto.ts";
 import type { PinBus } from "./pin-bus.ts";
 import type { TimerQueue, VirtualTimer } from "../timer-queue.ts";
 
@@ -13,6 +14,8 @@ export interface EspruinoEnv {
   print: (line: string) => void;
   /** load(): the board resets and runs .bootcde once the current code has finished. */
   load: () => void;
+  /** What the firmware's crypto module has; "sha256" (the ESP32's) unless given. */
+  crypto?: EspruinoCryptoBuild;
 }
 
 /**
@@ -46,6 +49,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     live.delete(id);
   };
   const bytes = (x: unknown): Uint8Array => (typeof x === "string" ? Uint8Array.from(x, (c) => c.charCodeAt(0)) : new Uint8Array(x as ArrayLike<number>));
+  const crypto = espruinoCrypto(env.crypto ?? "sha256");
   const text = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
 
   class SPI {
@@ -162,6 +166,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     load: () => env.load(),
     require: (name: string) => {
       if (name === "Storage") return Storage;
+      if (name === "crypto" && crypto !== undefined) return crypto;
       if (name === "heatshrink") {
         const hs = createRequire(import.meta.url)("espruino/libs/heatshrink.js") as { decompress(d: Uint8Array): Uint8Array };
         return { decompress: (data: unknown) => hs.decompress(bytes(data)) };

@@ -2,6 +2,7 @@ import vm from "node:vm";
 import { TimerQueue } from "../timer-queue.ts";
 import { detokenise, isPretokenised } from "./detokenise.ts";
 import { espruinoGlobals } from "./espruino-api.ts";
+import type { EspruinoCryptoBuild } from "./espruino-crypto.ts";
 import { JsVarMeter, type ProcessMemory } from "./jsvar-meter.ts";
 import { PinBus } from "./pin-bus.ts";
 
@@ -13,6 +14,8 @@ export interface EspruinoBoardOptions {
   mode: "vm" | "direct";
   storage: Map<string, string>;
   onLine: (line: string) => void;
+  /** What the firmware's crypto module has; "sha256" (the ESP32's) unless given. */
+  crypto?: EspruinoCryptoBuild;
 }
 
 /** Something outside the board that acts at times of its own (an HX711, a trace of beams). */
@@ -89,7 +92,7 @@ export class EspruinoBoard {
     }
     const globals = espruinoGlobals({
       timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
-      load: () => (this.loadRequested = true),
+      load: () => (this.loadRequested = true), crypto: this.opts.crypto,
     });
     this.guard(() => {
       if (this.opts.mode === "vm" && this.jsvars !== undefined) {
