@@ -43,8 +43,9 @@ const moduleFileRule: Rule.RuleModule = {
 export function dialectLibs(target: DialectTarget): string[] {
   if (target === "espruino") return [resolve(REPO, "hal/espruino/espruino-api.d.ts")];
   const tmr = resolve(REPO, "hal/nodemcu/nodemcu-tmr.d.ts");
-  if (target === "nodemcu") return [tmr, resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
-  if (target === "nodemcu-esp32") return [tmr, resolve(REPO, "hal/nodemcu-esp32/nodemcu-esp32-api.d.ts")];
+  const crypto = resolve(REPO, "hal/nodemcu/nodemcu-crypto.d.ts");
+  if (target === "nodemcu") return [tmr, crypto, resolve(REPO, "hal/nodemcu/nodemcu-api.d.ts")];
+  if (target === "nodemcu-esp32") return [tmr, crypto, resolve(REPO, "hal/nodemcu-esp32/nodemcu-esp32-api.d.ts")];
   return [];
 }
 
