@@ -2,7 +2,8 @@ import type { Hmac } from "../hmac";
 
 /*
  * HMAC-SHA256 in the firmware's C, for both chips: crypto.new_hmac is the one form both have
- * (dev-esp32's crypto has no one-shot crypto.hmac). The NodeMCU-ESP32 port imports this file.
+ * (dev-esp32's crypto has no one-shot crypto.hmac). One file for both ports: the NodeMCU-ESP32
+ * port imports it from here, as it does the console.
  */
 export class NodeMcuHmac implements Hmac {
   sha256(key: string, message: string): string {
