@@ -66,7 +66,7 @@ beforeEach(() => {
   now = 5000;
   ctr = 1_700_000_000_000;
   reconfigured = 0;
-  const telemetry = new Telemetry(link, new Outbox(store, 16), "shelf-7", 3, () => {});
+  const telemetry = new Telemetry(link, new Outbox(store, 16), "shelf-7", 3);
   device = {
     store, hmac, key: latin1(KEY), telemetry, session: new CalibrationSession(store, loadCalibration(store, 2)!.cells),
     monitor: new CellMonitor(2), lanes: defaultLanes(2), healthPeriodS: 60, rejected: 0, nowMs: () => now,

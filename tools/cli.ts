@@ -13,6 +13,7 @@ program.command("build")
   .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]))
   .option("--out <dir>", "where to write the bundle (default build/BOARD/APP)")
   .option("--all", "build every board and both apps")
+  .option("--link <link>", "serial (events printed on the console, what replays read) or mqtt (the shelf on a broker, docs/mqtt.md)", "serial")
   .option("--json", "print the footprint as JSON")
   .action(async (opts) => {
     process.exitCode = await (await import("./commands/build.ts")).buildCommand(opts);

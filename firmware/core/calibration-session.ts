@@ -18,6 +18,14 @@ function copyCell(c: CellCal): CellCal {
   return { offset: c.offset, counts: c.counts.slice(0), grams: c.grams.slice(0) };
 }
 
+function insertAt(xs: number[], k: number, x: number): void {
+  xs.push(x);
+  for (let i = xs.length - 1; i > k; i--) {
+    xs[i] = xs[i - 1];
+  }
+  xs[k] = x;
+}
+
 export class CalibrationSession {
   private staged: CellCal[] = [];
   /** Per cell: whether this staging has a span point yet (the first replaces the old span). */
@@ -97,8 +105,8 @@ export class CalibrationSession {
     if (!inLine || c.counts.length >= MAX_POINTS) {
       return "bad_field";
     }
-    c.counts.splice(k, 0, x);
-    c.grams.splice(k, 0, g);
+    insertAt(c.counts, k, x);
+    insertAt(c.grams, k, g);
     this.state[cell] = 1;
     this.spanned[cell] = true;
     return "";

@@ -22,7 +22,10 @@ export class Telemetry implements MqttEvents {
   /** Messages refused by a full outbox not yet reported in an overflow message. */
   private unreported = 0;
 
-  constructor(private readonly link: MqttLink, private readonly outbox: Outbox, readonly dev: string, readonly boot: number, private readonly onCommand: CommandSink) {
+  /** Where command payloads go; the app sets it once it has what commands act on. */
+  onCommand: CommandSink = (): void => {};
+
+  constructor(private readonly link: MqttLink, private readonly outbox: Outbox, readonly dev: string, readonly boot: number) {
     this.prefix = "aisle/v1/" + dev + "/";
   }
 

@@ -75,6 +75,8 @@ declare namespace node {
   /** µs since boot, as a float (the bits above 53 come second, and are left out here). */
   function uptime(): number;
   function heap(): number;
+  /** Reboots the chip: the app starts again from init.lua. */
+  function restart(): void;
 }
 
 interface LuaFile {

@@ -42,6 +42,8 @@ declare namespace file {
 
 declare namespace node {
   function heap(): number;
+  /** Reboots the chip: the app starts again from init.lua. */
+  function restart(): void;
 }
 
 declare function print(text: string): void;

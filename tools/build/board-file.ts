@@ -149,6 +149,8 @@ export interface ConstantOptions {
   gateLanes?: number;
   /** A replay runs the cells at the rate the trace was recorded at (its HX711s' RATE pin). */
   rateSps?: number;
+  /** "mqtt": the app publishes over MQTT (docs/mqtt.md) instead of printing on the serial console. */
+  link?: "serial" | "mqtt";
 }
 
 const VIRTUAL_PIN_BASE = 100;

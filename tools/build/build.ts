@@ -50,7 +50,7 @@ function initLua(board: BoardFile, app: AppName): string {
 
 /** A name for a board and app built with the given replay shape (extra cells, lanes, another rate). */
 export function buildTag(boardId: string, app: AppName, opts: ConstantOptions): string {
-  return `${boardId}-${app}${opts.cells ? `-c${opts.cells}` : ""}${opts.gateLanes ? `-g${opts.gateLanes}` : ""}${opts.rateSps ? `-r${opts.rateSps}` : ""}`;
+  return `${boardId}-${app}${opts.link === "mqtt" ? "-mqtt" : ""}${opts.cells ? `-c${opts.cells}` : ""}${opts.gateLanes ? `-g${opts.gateLanes}` : ""}${opts.rateSps ? `-r${opts.rateSps}` : ""}`;
 }
 
 /** Checks the dialect, bundles, and checks the budget; writes nothing. */
@@ -59,7 +59,7 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   const constants = boardConstants(board, opts);
   const tag = buildTag(board.id, app, opts);
   const port = portFor(board);
-  const entry = writeEntry(port, app, constants, tag);
+  const entry = writeEntry(port, app, constants, tag, opts.link);
   const problems = await checkDialect([entry], port);
   if (problems.length) throw new DialectError(problems);
   const files: Record<string, string> = {};

@@ -27,6 +27,16 @@ const PORT_HAL: Record<PortName, Record<AppName, [string, string]>> = {
   "nodemcu-esp32": { shelf: ["shelf-hal", "nodemcuEsp32ShelfHal"], gate: ["gate-hal", "nodemcuEsp32GateHal"] },
 };
 
+/* The shelf on MQTT (docs/mqtt.md): its own start and a HAL with the MQTT link, HMAC and system added. */
+const ONLINE_SHELF_HAL: Record<PortName, [string, string]> = {
+  espruino: ["online-hal", "espruinoOnlineShelfHal"],
+  nodemcu: ["online-shelf-hal", "nodemcuOnlineShelfHal"],
+  "nodemcu-esp32": ["online-shelf-hal", "nodemcuEsp32OnlineShelfHal"],
+};
+
+/** How an app's events leave the device: printed on the serial console (what replays read), or published over MQTT. */
+export type LinkName = "serial" | "mqtt";
+
 /*
  * The minified app is top-level code, and esbuild never gives a top-level name to a global the
  * bundle reads; naming Espruino's E here keeps it from being shadowed (a function called E would
@@ -44,7 +54,8 @@ function tsLiteral(value: unknown): string {
  * that hands the port's HAL to the app. They live under build/.gen so the dialect check and
  * both compilers see them as ordinary sources.
  */
-export function writeEntry(port: PortName, app: AppName, board: BoardConstants, tag: string): string {
+export function writeEntry(port: PortName, app: AppName, board: BoardConstants, tag: string, link: LinkName = "serial"): string {
+  if (link === "mqtt" && app !== "shelf") throw new Error(`the ${app} app has no MQTT link yet: only the shelf publishes over MQTT`);
   const dir = join(REPO, "build", ".gen", tag);
   mkdirSync(dir, { recursive: true });
   const up = relative(dir, REPO);
@@ -55,12 +66,13 @@ export function writeEntry(port: PortName, app: AppName, board: BoardConstants, 
     `/* Generated from boards/${board.id}.json by aisle build. */\n` +
     `export const BOARD: BoardConstants = ${tsLiteral(own)};\n`);
   const main = join(dir, "main.ts");
-  const [halModule, halFn] = PORT_HAL[port][app];
+  const [halModule, halFn] = link === "mqtt" ? ONLINE_SHELF_HAL[port] : PORT_HAL[port][app];
+  const [startModule, startFn] = link === "mqtt" ? ["online", "startShelfOnline"] : ["start", START[app]];
   writeFileSync(main,
-    `import { ${START[app]} } from "${up}/firmware/apps/${app}/start";\n` +
+    `import { ${startFn} } from "${up}/firmware/apps/${app}/${startModule}";\n` +
     `import { ${halFn} } from "${up}/hal/${port}/${halModule}";\n` +
     `import { BOARD } from "./board";\n\n` +
     (port === "espruino" ? ESPRUINO_GLOBALS_NOTE : "") +
-    `${START[app]}(${halFn}(BOARD), BOARD);\n`);
+    `${startFn}(${halFn}(BOARD), BOARD);\n`);
   return main;
 }

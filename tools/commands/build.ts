@@ -1,4 +1,5 @@
-import { relative } from "node:path";
+import { join, relative } from "node:path";
+import { REPO } from "../paths.ts";
 import { boardIds } from "../build/board-file.ts";
 import { buildApp, type Footprint } from "../build/build.ts";
 import { APPS, type AppName } from "../build/entry.ts";
@@ -10,6 +11,7 @@ export interface BuildArgs {
   out?: string;
   all?: boolean;
   json?: boolean;
+  link?: string;
 }
 
 /** aisle build: one board and app, or every board and app with --all. */
@@ -23,14 +25,18 @@ export async function buildCommand(args: BuildArgs): Promise<number> {
     if (!APPS.includes(args.app as AppName)) throw new UsageError(`--app must be shelf or gate, not ${JSON.stringify(args.app)}`);
     jobs = [[args.board, args.app as AppName]];
   }
+  const link = args.link ?? "serial";
+  if (link !== "serial" && link !== "mqtt") throw new UsageError(`--link must be serial or mqtt, not ${JSON.stringify(link)}`);
+  if (link === "mqtt") jobs = jobs.filter(([, app]) => app === "shelf");
+  if (jobs.length === 0) throw new UsageError("--link mqtt builds the shelf app only (the gate goes on MQTT with the gate controller's own issue)");
   const footprints: (Footprint & { dir: string })[] = [];
   for (const [board, app] of jobs) {
-    const out = await buildApp(board, app, args.out);
+    const out = await buildApp(board, app, args.out ?? (link === "mqtt" ? join(REPO, "build", board, `${app}-mqtt`) : undefined), link === "mqtt" ? { link } : {});
     footprints.push({ ...out.footprint, dir: relative(process.cwd(), out.dir) || "." });
     if (!args.json) {
       const files = Object.entries(out.footprint.files).map(([n, b]) => `${n} ${b} B`).join(", ");
       const jsvars = out.footprint.jsvars_after_boot === undefined ? "" : `, ${out.footprint.jsvars_after_boot} JsVars after boot of ${out.footprint.budget.jsvars_after_boot ?? "no"} budget`;
-      process.stdout.write(`${board}/${app}: ${out.footprint.bundle_bytes} bytes (${files}) of ${out.footprint.budget.bundle_bytes} budget${jsvars} -> ${relative(process.cwd(), out.dir) || "."}/\n`);
+      process.stdout.write(`${board}/${app}${link === "mqtt" ? " (mqtt)" : ""}: ${out.footprint.bundle_bytes} bytes (${files}) of ${out.footprint.budget.bundle_bytes} budget${jsvars} -> ${relative(process.cwd(), out.dir) || "."}/\n`);
     }
   }
   if (args.json) process.stdout.write(JSON.stringify(footprints.length === 1 ? footprints[0] : footprints, null, 2) + "\n");

@@ -36,6 +36,13 @@ function nextBoot(d: OnlineShelfHal): number {
   return boot;
 }
 
+function periodicHealth(d: ShelfDevice, free: number): string {
+  const t = d.telemetry;
+  return new CborWriter().map(10).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
+    .text("kind").text("periodic").text("t_ms").int(Math.floor(d.nowMs())).text("uptime_s").int(Math.floor(d.nowMs() / 1000))
+    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected).done();
+}
+
 /**
  * Boots the shelf controller on MQTT (docs/mqtt.md): events and faults through the outbox,
  * periodic health, signed calibration commands. Without a device config it still weighs, and
@@ -55,8 +62,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   const period = Number(hal.store.read("cfg"));
   let streamUntilMs = -1;
   let pipeline: ShelfPipeline;
-  const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal),
-    (payload: string): void => handleShelfCommand(device, payload));
+  const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
     session: new CalibrationSession(hal.store, record === undefined ? raw(cellCount) : record.cells),
@@ -74,6 +80,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     },
   };
   device.reconfigure();
+  telemetry.onCommand = (payload: string): void => handleShelfCommand(device, payload);
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void => {
     device.monitor.push(cell, mean, variance, n, tLastMs);
     pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
@@ -105,9 +112,3 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes, device " + config.id + " boot " + telemetry.boot);
 }
 
-function periodicHealth(d: ShelfDevice, free: number): string {
-  const t = d.telemetry;
-  return new CborWriter().map(10).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
-    .text("kind").text("periodic").text("t_ms").int(Math.floor(d.nowMs())).text("uptime_s").int(Math.floor(d.nowMs() / 1000))
-    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected).done();
-}

@@ -1,0 +1,12 @@
+import type { System } from "../system";
+
+/** Both chips: node.heap() is free heap in bytes; node.restart() reboots into init.lua. */
+export class NodeMcuSystem implements System {
+  freeMemory(): number {
+    return node.heap();
+  }
+
+  reboot(): void {
+    node.restart();
+  }
+}
