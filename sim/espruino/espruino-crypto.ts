@@ -34,3 +34,8 @@ export function espruinoCrypto(build: EspruinoCryptoBuild): Record<string, unkno
     },
   };
 }
+
+/** The crypto module a board's firmware has: Espruino's ESP8266 boards run its 4 MB build (boards/espruino-esp8266.json), without SHA256. */
+export function cryptoBuildFor(mcu: "esp8266" | "esp32"): EspruinoCryptoBuild {
+  return mcu === "esp8266" ? "no-sha256" : "sha256";
+}

@@ -6,6 +6,7 @@ import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
 import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
 import { gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { EspruinoBoard } from "../espruino/espruino-board.ts";
+import { cryptoBuildFor } from "../espruino/espruino-crypto.ts";
 import { memoryShelfStream } from "../trace/memory-stream.ts";
 import type { ShelfStream, TraceStream } from "../trace/trace-stream.ts";
 import type { Trace } from "../trace/trace-types.ts";
@@ -59,7 +60,7 @@ export async function runOnEspruino(input: ReplayInput, runner: "source" | "espr
     filename = `${tag}.js`;
   }
   const lines: string[] = [];
-  const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(head), onLine: (l) => lines.push(l) });
+  const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(head), onLine: (l) => lines.push(l), crypto: cryptoBuildFor(boardFile.mcu) });
   let samples: number;
   if ("next" in trace) {
     const chips = constants.cells.map((c) => {
