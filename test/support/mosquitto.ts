@@ -4,7 +4,7 @@
  * can cut the broker under a live client and bring it back.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,7 +47,10 @@ export class Mosquitto {
   private child: ChildProcess | undefined;
   log = "";
 
-  constructor(private readonly opts: MosquittoOptions = {}) {}
+  constructor(private readonly opts: MosquittoOptions = {}) {
+    // Started as root, mosquitto drops to its own user, which must still read the config's files.
+    chmodSync(this.dir, 0o755);
+  }
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
