@@ -92,3 +92,35 @@ interface EspruinoStorage {
 }
 
 declare function require(module: "Storage"): EspruinoStorage;
+
+interface EspruinoNetOptions {
+  host: string;
+  port: number;
+}
+
+/** A TCP socket of the net module. Data are byte strings, in pieces of any size. */
+interface EspruinoSocket {
+  on(event: "data", fn: (data: string) => void): void;
+  /** "close" when the socket has closed (after "error" too); "error" when the connection failed. */
+  on(event: "close" | "error", fn: () => void): void;
+  write(data: string): void;
+  /** Closes the socket once what was written has gone; "close" follows. */
+  end(): void;
+}
+
+interface EspruinoNet {
+  /** Opens a TCP connection; onConnect runs once it is made. */
+  connect(options: EspruinoNetOptions, onConnect: () => void): EspruinoSocket;
+}
+
+declare function require(module: "net"): EspruinoNet;
+
+/** process.memory(): JsVars in use and free (Espruino counts memory in JsVars, not bytes). */
+interface EspruinoMemory {
+  free: number;
+  usage: number;
+  total: number;
+}
+declare var process: { memory(): EspruinoMemory };
+/** With no argument: reset, then run the code saved in flash (.bootcde). */
+declare function load(): void;
