@@ -43,12 +43,12 @@ function probeBundle(run: Run): string {
 const boards: LiveLuaBoard[] = [];
 const clients: MqttClient[] = [];
 
-async function boot(run: Run, broker: Mosquitto, id: string, speed = 10, credentials = ""): Promise<LiveLuaBoard> {
+async function boot(run: Run, broker: Mosquitto, id: string, speed = 10, credentials = "", closeAtOnce = false): Promise<LiveLuaBoard> {
   const board = await LiveLuaBoard.start({
     interpreter: run.interpreter,
     mcu: run.mcu,
     heapBytes: run.mcu === "esp32" ? 180000 : 44000,
-    files: { "probe.lua": probeBundle(run), "mqtt.cfg": `127.0.0.1 ${broker.port} ${id} 30${credentials}` },
+    files: { "probe.lua": probeBundle(run), "mqtt.cfg": `127.0.0.1 ${broker.port} ${id} 30${credentials}`, ...(closeAtOnce ? { "mqtt.close": "1" } : {}) },
     init: "probe.lua",
     app: "probe.lua",
     speed,
@@ -173,6 +173,17 @@ describe.each(RUNS)("MqttLink on NodeMCU, $name, against a real mosquitto", (run
     expect(board.lines.filter((l) => /^I (up|down)/.test(l))).toHaveLength(1);
     expect(await retained(broker, `p/${id}/status`)).toBeUndefined();
     expect(watch.got.filter((m) => m.topic === `p/${id}/status` && m.payload.toString() !== "sentinel")).toEqual([]);
+  });
+
+  it("close() while the dial is under way: the connection, if it comes up, is hung up at once, and no will", async () => {
+    const id = `${tag}-d`;
+    const board = await boot(run, broker, id, 10, "", true);
+    await board.waitFor(/^I closed while dialling$/);
+    await board.waitFor(/^~mqtt close 1$/);
+    await board.waitUntilUs(board.nowUs + 2_000_000);
+    expect(board.lines.filter((l) => /^I (up|down)/.test(l))).toEqual([]);
+    expect(board.bridge.dials).toHaveLength(1);
+    expect(await retained(broker, `p/${id}/status`)).toBeUndefined();
   });
 });
 

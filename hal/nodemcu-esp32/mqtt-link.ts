@@ -37,6 +37,9 @@ export class Esp32MqttLink extends MqttKeeper implements MqttLink {
     this.onConnected = (c: Esp32MqttClient): void => {
       if (c === this.client) {
         this.connected();
+      } else {
+        // A dial that was under way when close() came (the ESP8266 cannot stop one) came through: hang it up.
+        c.close();
       }
     };
     this.onDropped = (c: Esp32MqttClient): void => {

@@ -69,11 +69,6 @@ export abstract class MqttKeeper {
   }
 
   protected connected(): void {
-    if (this.closed) {
-      // A dial under way when close() came (the ESP8266 cannot stop one): hang up now.
-      this.hangUp();
-      return;
-    }
     this.dialing = false;
     this.up = true;
     this.backoffMs = FIRST_BACKOFF_MS;

@@ -25,6 +25,9 @@ export class NodeMcuMqttLink extends MqttKeeper implements MqttLink {
     this.onConnected = (c: NodeMcuMqttClient): void => {
       if (c === this.client) {
         this.connected();
+      } else {
+        // A dial that was under way when close() came (the ESP8266 cannot stop one) came through: hang it up.
+        c.close();
       }
     };
     this.onDropped = (c: NodeMcuMqttClient): void => {

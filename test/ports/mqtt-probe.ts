@@ -11,7 +11,8 @@ import type { Store } from "../../hal/store";
  *   "pub N"        N QoS 1 publishes to p/ID/out ("m1".."mN"), each token logged
  *   "echo" BYTES   BYTES back on p/ID/echo at QoS 1
  *   "close"        closes the link
- * Every event is a log line, with the board's time where it matters.
+ * With a record "mqtt.close" in the store it closes the link right after connect(), while the dial
+ * is under way. Every event is a log line, with the board's time where it matters.
  */
 
 const DIGITS = "0123456789abcdef";
@@ -70,4 +71,8 @@ export function runMqttProbe(link: MqttLink, clock: Clock, store: Store, log: Lo
     willPayload: "offline",
   }, events);
   log.info("connecting isUp=" + (link.isUp() ? "1" : "0") + " publish=" + formatInt(link.publish(base + "out", "early", 1, false)));
+  if (store.read("mqtt.close") !== undefined) {
+    link.close();
+    log.info("closed while dialling");
+  }
 }
