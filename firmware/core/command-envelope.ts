@@ -81,7 +81,7 @@ export function openCommand(payload: string, ctx: CommandContext): OpenedCommand
   if (f.int("v", 1, 1) !== 1 || f.bad !== "") {
     return refused("malformed", f.bad, id, f);
   }
-  if (f.text("dev", 24) !== ctx.deviceId) {
+  if (f.text("dev", 16) !== ctx.deviceId) {
     return refused("wrong_device", "dev", id, f);
   }
   if (mac.length !== MAC_BYTES || !sameBytes(ctx.hmac.sha256(ctx.key, body), mac)) {

@@ -27,7 +27,7 @@ export function loadDeviceConfig(store: Store): DeviceConfig {
   const r = cborDecode(text === undefined ? "" : text, 2);
   const f = new CommandFields(r.ok ? (r.value as CborMap) : {});
   const c: DeviceConfig = {
-    id: f.text("id", 24), host: f.text("host", 64), port: f.int("port", 1, 65535), user: f.optionalText("user", 64),
+    id: f.text("id", 16), host: f.text("host", 64), port: f.int("port", 1, 65535), user: f.optionalText("user", 64),
     pass: f.optionalText("pass", 64), key: f.bytes("key", 32), keepaliveS: f.int("keepalive_s", 5, 3600), bad: "",
   };
   f.int("v", 1, 1);

@@ -29,9 +29,13 @@ export class Telemetry implements MqttEvents {
     this.prefix = "aisle/v1/" + dev + "/";
   }
 
-  /** The session's will and identity; the caller adds where the broker is. */
+  /**
+   * {v, state: "online", boot}, or the will {v, state: "offline"}: NodeMCU copies a will as a C
+   * string, so it must hold no zero byte, and a boot count (256, 512, ...) may.
+   */
   statusPayload(online: boolean): string {
-    return new CborWriter().map(3).text("v").int(PROTOCOL_VERSION).text("state").text(online ? "online" : "offline").text("boot").int(this.boot).done();
+    const w = new CborWriter().map(online ? 3 : 2).text("v").int(PROTOCOL_VERSION).text("state").text(online ? "online" : "offline");
+    return (online ? w.text("boot").int(this.boot) : w).done();
   }
 
   start(session: MqttSession): void {
