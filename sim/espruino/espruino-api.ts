@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { espruinoCrypto, type EspruinoCryptoBuild } from "./espruino-crypto.ts";
+import type { NetBridge } from "./net-bridge.ts";
 import type { PinBus } from "./pin-bus.ts";
 import type { TimerQueue, VirtualTimer } from "../timer-queue.ts";
 
@@ -16,6 +17,8 @@ export interface EspruinoEnv {
   load: () => void;
   /** What the firmware's crypto module has; "sha256" (the ESP32's) unless given. */
   crypto?: EspruinoCryptoBuild;
+  /** require("net"): sockets on Node's real net (sim/espruino/net-bridge.ts); absent, there is no net module. */
+  net?: NetBridge;
 }
 
 /**
@@ -167,6 +170,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     require: (name: string) => {
       if (name === "Storage") return Storage;
       if (name === "crypto" && crypto !== undefined) return crypto;
+      if (name === "net" && env.net !== undefined) return env.net.module;
       if (name === "heatshrink") {
         const hs = createRequire(import.meta.url)("espruino/libs/heatshrink.js") as { decompress(d: Uint8Array): Uint8Array };
         return { decompress: (data: unknown) => hs.decompress(bytes(data)) };

@@ -4,6 +4,7 @@ import { detokenise, isPretokenised } from "./detokenise.ts";
 import { espruinoGlobals } from "./espruino-api.ts";
 import type { EspruinoCryptoBuild } from "./espruino-crypto.ts";
 import { JsVarMeter, type ProcessMemory } from "./jsvar-meter.ts";
+import { NetBridge } from "./net-bridge.ts";
 import { PinBus } from "./pin-bus.ts";
 
 export interface EspruinoBoardOptions {
@@ -37,6 +38,10 @@ export class EspruinoBoard {
   private loadRequested = false;
   readonly errors: string[] = [];
   jsvars: JsVarMeter | undefined;
+  /** Callbacks from outside the virtual clock, waiting for runPosted(). */
+  private readonly posted: (() => void)[] = [];
+  /** require("net"), on Node's real sockets; their events come in through post(). */
+  readonly net = new NetBridge((fn) => this.post(fn));
 
   constructor(private readonly opts: EspruinoBoardOptions) {
     this.pins = new PinBus(() => this.now);
@@ -73,6 +78,9 @@ export class EspruinoBoard {
       this.loadRequested = false;
       this.timers.clear();
       this.pins.clearWatch();
+      // Espruino closes every socket on a reset; events still on their way belong to the old code.
+      this.posted.length = 0;
+      void this.net.closeAll();
       const bootCode = this.opts.storage.get(".bootcde");
       if (bootCode === undefined) {
         this.errors.push("load(): there is no .bootcde in Storage");
@@ -92,7 +100,7 @@ export class EspruinoBoard {
     }
     const globals = espruinoGlobals({
       timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
-      load: () => (this.loadRequested = true), crypto: this.opts.crypto,
+      load: () => (this.loadRequested = true), crypto: this.opts.crypto, net: this.net,
     });
     this.guard(() => {
       if (this.opts.mode === "vm" && this.jsvars !== undefined) {
@@ -112,6 +120,26 @@ export class EspruinoBoard {
       }
     });
     this.pins.drain(this.callback);
+  }
+
+  /**
+   * Queues a callback from outside the virtual clock (a socket's event, which Node delivers while
+   * the board is idle) to run at the board's current time when runPosted() next runs.
+   */
+  post(fn: () => void): void {
+    this.posted.push(fn);
+  }
+
+  /** Runs the posted callbacks in order, each as Espruino runs one (guarded, its watch callbacks after it). */
+  runPosted(): number {
+    const posted = this.posted;
+    let i = 0;
+    for (; i < posted.length; i++) {
+      this.guard(posted[i]);
+      this.pins.drain(this.callback);
+    }
+    posted.length = 0;
+    return i;
   }
 
   /** Advances virtual time to endUs, running everything due on the way. */
