@@ -28,6 +28,11 @@ export interface LiveLuaOptions {
   brokerUrl?: string;
   /** Each line the board prints but "~t": the firmware's, and the board's own ("~mqtt …", "~heap …"). */
   onLine?: (line: string) => void;
+  /**
+   * Stimuli in time order, [t_us, command] ("C t_us cell counts", "P t_us pin level"): each is
+   * sent just before the first step that reaches its time, so a trace plays in step with the clock.
+   */
+  stimuli?: Iterator<[number, string]>;
 }
 
 export interface LiveExit {
@@ -166,7 +171,25 @@ export class LiveLuaBoard {
     }
     this.stepping = true;
     this.sentUs = target;
+    this.sendStimuliUpTo(target);
     this.write(`T ${target}`);
+  }
+
+  private pending: [number, string] | undefined;
+
+  private sendStimuliUpTo(tUs: number): void {
+    const it = this.opts.stimuli;
+    if (it === undefined) return;
+    for (;;) {
+      if (this.pending === undefined) {
+        const n = it.next();
+        if (n.done) return;
+        this.pending = n.value;
+      }
+      if (this.pending[0] > tUs) return;
+      this.write(this.pending[1]);
+      this.pending = undefined;
+    }
   }
 
   private onLine(line: string): void {
