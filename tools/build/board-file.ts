@@ -5,6 +5,12 @@ import { basename, join, relative, resolve } from "node:path";
 import type { BoardConstants, CellPins, GateLanePins } from "../../hal/board.ts";
 import { BOARDS_DIR, REPO } from "../paths.ts";
 
+export interface Budget {
+  bundle_bytes: number;
+  jsvars_after_boot?: number;
+  lua_heap_after_boot_bytes?: number;
+}
+
 export interface BoardFile {
   id: string;
   name: string;
@@ -12,7 +18,9 @@ export interface BoardFile {
   mcu: "esp8266" | "esp32";
   lua?: "5.1" | "5.3";
   memory: { jsvars?: number; lua_heap_bytes?: number };
-  budget: { bundle_bytes: number; jsvars_after_boot?: number; lua_heap_after_boot_bytes?: number };
+  budget: Budget;
+  /** The shelf app on MQTT; the serial budget where absent. */
+  budget_mqtt?: Budget;
   shelf: { cells: { dout: number; sck: number; gain: "A128" | "B32" | "A64"; rate_sps: 10 | 80 }[] };
   gate: {
     lanes: { beam_outer: number; beam_inner: number; door_closed: number; lock: number }[];

@@ -21,6 +21,7 @@ export interface Footprint {
   /** Espruino: JsVars in use once a freshly flashed board has booted, as the virtual board counts them (docs/footprint.md). */
   jsvars_after_boot?: number;
   files: Record<string, number>;
+  link?: "mqtt";
   budget: BoardFile["budget"];
 }
 
@@ -74,16 +75,20 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   }
   const sizes = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]));
   const bundleBytes = Object.values(sizes).reduce((a, b) => a + b, 0);
-  const footprint: Footprint = { board: board.id, app, platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, ...(appBytes !== undefined ? { app_bytes: appBytes } : {}), files: sizes, budget: board.budget };
-  if (!opts.cells && !opts.gateLanes && !opts.rateSps && bundleBytes > board.budget.bundle_bytes) {
-    throw new BudgetError(`${board.id}/${app}: the bundle is ${bundleBytes} bytes, over the board's budget of ${board.budget.bundle_bytes} (budget.bundle_bytes in the board file)`);
+  const mqtt = opts.link === "mqtt";
+  const budget = (mqtt ? board.budget_mqtt : undefined) ?? board.budget;
+  const budgetKey = mqtt && board.budget_mqtt ? "budget_mqtt" : "budget";
+  const name = `${board.id}/${app}${mqtt ? " on MQTT" : ""}`;
+  const footprint: Footprint = { board: board.id, app, ...(mqtt ? { link: "mqtt" } : {}), platform: board.platform, lua: board.lua ?? null, bundle_bytes: bundleBytes, ...(appBytes !== undefined ? { app_bytes: appBytes } : {}), files: sizes, budget };
+  if (!opts.cells && !opts.gateLanes && !opts.rateSps && bundleBytes > budget.bundle_bytes) {
+    throw new BudgetError(`${name}: the bundle is ${bundleBytes} bytes, over the board's budget of ${budget.bundle_bytes} (${budgetKey}.bundle_bytes in the board file)`);
   }
   if (board.platform === "espruino" && !opts.cells && !opts.gateLanes && !opts.rateSps) {
     const mem = bootJsVars(files[bundleFileName(board, app)], board.memory.jsvars!);
     footprint.jsvars_after_boot = mem.usage;
-    const limit = board.budget.jsvars_after_boot;
+    const limit = budget.jsvars_after_boot;
     if (limit !== undefined && mem.usage > limit) {
-      throw new BudgetError(`${board.id}/${app}: ${mem.usage} JsVars in use after boot, over the board's budget of ${limit} (budget.jsvars_after_boot in the board file); most held by ${mem.top.slice(0, 3).map(([n, v]) => `${n} (${v})`).join(", ")}`);
+      throw new BudgetError(`${name}: ${mem.usage} JsVars in use after boot, over the board's budget of ${limit} (${budgetKey}.jsvars_after_boot in the board file); most held by ${mem.top.slice(0, 3).map(([n, v]) => `${n} (${v})`).join(", ")}`);
     }
   }
   return { board, files, footprint };

@@ -1,0 +1,125 @@
+/*
+ * A shelf controller running live on a real broker: the MQTT build of the shelf app (aisle build
+ * --link mqtt) on the virtual board of its platform, its HX711s fed from a trace in step with the
+ * clock, its Store holding the trace's calibration and lanes and a device config (docs/mqtt.md)
+ * that points it at the broker. What `aisle sim` runs, and what the MQTT tests drive.
+ */
+import { Encoder } from "cbor-x";
+import { settleUsFor, Hx711Chip } from "../devices/hx711-chip.ts";
+import { loadBoard } from "../../tools/build/board-file.ts";
+import { boardConstants } from "../../tools/build/board-file.ts";
+import { bundleFileName, cachedBuild } from "../../tools/build/build.ts";
+import { replayShape, storeSeed } from "../runners/device-setup.ts";
+import { ShelfFeed } from "../runners/shelf-feed.ts";
+import { openTraceStream } from "../trace/open-trace-stream.ts";
+import { NO_SAMPLE, type ShelfStream } from "../trace/trace-stream.ts";
+import { LiveEspruino } from "./live-espruino.ts";
+import { LiveLuaBoard } from "./live-lua.ts";
+
+export interface LiveShelfOptions {
+  board: string;
+  /** A shelf trace (NAME.trace.csv or .trace.bin): its samples, calibration and lanes. */
+  trace: string;
+  brokerUrl: string;
+  deviceId: string;
+  /** The device's 32-byte HMAC key. */
+  key: Buffer;
+  user?: string;
+  password?: string;
+  /** Virtual time per wall time (≥ 1), or "max". */
+  speed: number | "max";
+  keepaliveS?: number;
+  onLine?: (line: string) => void;
+  /** The Lua interpreter for a NodeMCU board (default: lua5.1 or lua5.3, as the board's Lua). */
+  interpreter?: string;
+}
+
+export interface LiveShelf {
+  readonly lines: string[];
+  /** The board's clock, µs. */
+  nowUs(): number;
+  /** The trace's last sample time, µs. */
+  readonly endUs: number;
+  /** Resolves once the board's clock has passed tUs. */
+  waitUntilUs(tUs: number, wallTimeoutMs?: number): Promise<void>;
+  /** Ends cleanly: DISCONNECT, so no will. */
+  stop(): Promise<void>;
+}
+
+/** The device config record the firmware reads (firmware/core/device-config.ts). */
+export function deviceConfigRecord(o: { deviceId: string; brokerUrl: string; key: Buffer; user?: string; password?: string; keepaliveS?: number }): string {
+  const url = new URL(o.brokerUrl);
+  if (url.protocol !== "mqtt:") throw new Error(`${o.brokerUrl}: the virtual boards speak plain MQTT (mqtt://host:port)`);
+  const body = { v: 1, id: o.deviceId, host: url.hostname, port: Number(url.port || 1883), user: o.user ?? "", pass: o.password ?? "", key: o.key, keepalive_s: o.keepaliveS ?? 30 };
+  return Buffer.from(new Encoder({ useRecords: false, tagUint8Array: false }).encode(body)).toString("latin1");
+}
+
+function* luaConversions(stream: ShelfStream): Generator<[number, string]> {
+  for (let chunk = stream.next(); chunk !== undefined; chunk = stream.next()) {
+    for (let r = 0; r < chunk.rows; r++) {
+      for (let c = 0; c < chunk.counts.length; c++) {
+        if (chunk.counts[c][r] !== NO_SAMPLE) yield [chunk.tUs[r], `C ${chunk.tUs[r]} ${c} ${chunk.counts[c][r]}`];
+      }
+    }
+  }
+}
+
+export async function startLiveShelf(o: LiveShelfOptions): Promise<LiveShelf> {
+  const input = openTraceStream(o.trace);
+  if (!("next" in input)) throw new Error(`${o.trace} is a gate trace: aisle sim runs the shelf app on MQTT (the gate goes on MQTT with its own issue)`);
+  const stream = input;
+  const boardFile = loadBoard(o.board);
+  const shape = replayShape(stream.header, boardFile.shelf.cells.length, boardFile.gate.lanes.length, boardFile.shelf.cells[0].rate_sps);
+  const constants = boardConstants(boardFile, shape);
+  const built = await cachedBuild(o.board, "shelf", { ...shape, link: "mqtt" });
+  const storage = storeSeed(stream.header);
+  storage.set("device", deviceConfigRecord(o));
+  const endUs = stream.endUs;
+  if (boardFile.platform === "espruino") {
+    const live = new LiveEspruino({ code: built.files[bundleFileName(boardFile, "shelf")], filename: "aisle-shelf.js", mode: "vm", storage, speed: o.speed, onLine: o.onLine, crypto: boardFile.mcu === "esp8266" ? "no-sha256" : "sha256" });
+    const board = live.board;
+    const chips = constants.cells.map((c) => {
+      const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(stream.header.rateHz));
+      board.pins.listen(c.sck, (level) => chip.clock(level));
+      board.pins.attachShifter(c.sck, chip);
+      return chip;
+    });
+    board.addDevice(new ShelfFeed(stream, (cell, counts) => chips[cell].convert(counts)));
+    live.start();
+    return {
+      lines: live.lines,
+      endUs,
+      nowUs: () => live.nowUs,
+      waitUntilUs: (t, ms = 60000) => live.waitFor(() => live.nowUs >= t, `virtual time ${t} us`, ms),
+      stop: async () => {
+        await live.stop();
+        stream.close();
+      },
+    };
+  }
+  const files: Record<string, string | Buffer> = Object.fromEntries(Object.entries(built.files).filter(([n]) => n.endsWith(".lua")));
+  for (const [name, text] of storage) files[name] = Buffer.from(text, name === "device" ? "latin1" : "utf8");
+  const setup = constants.cells.map((c, i) => `H ${i} ${c.dout} ${c.sck} ${settleUsFor(stream.header.rateHz)}`);
+  if (boardFile.mcu === "esp32") for (const c of constants.cells) setup.push(`R ${c.sck} 0`);
+  const lines: string[] = [];
+  const live = await LiveLuaBoard.start({
+    interpreter: o.interpreter ?? (boardFile.lua === "5.3" ? "lua5.3" : "lua5.1"), mcu: boardFile.mcu, heapBytes: boardFile.memory.lua_heap_bytes!,
+    files, init: "init.lua", app: bundleFileName(boardFile, "shelf"), setup, speed: o.speed === "max" ? Infinity : o.speed,
+    stimuli: luaConversions(stream), onLine: (l) => {
+      lines.push(l);
+      o.onLine?.(l);
+    },
+  });
+  return {
+    lines,
+    endUs,
+    nowUs: () => live.nowUs,
+    waitUntilUs: async (t, ms = 60000) => {
+      await live.waitUntilUs(t, ms);
+    },
+    stop: async () => {
+      await live.stop();
+      stream.close();
+    },
+  };
+}
