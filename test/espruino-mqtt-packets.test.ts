@@ -17,10 +17,21 @@ interface Got {
   ok: boolean;
 }
 
+/** A parser that collects packets, and says stop after stopAfter of them. */
+class Collector extends MqttParser {
+  readonly packets: [number, string][] = [];
+  constructor(max: number, private readonly stopAfter = Infinity) {
+    super(max);
+  }
+  packet(header: number, body: string): boolean {
+    return this.packets.push([header, body]) < this.stopAfter;
+  }
+}
+
 /** Feeds the pieces in turn, as a socket's data events would, stopping at a malformed one. */
 function parse(pieces: string[], max = MQTT_MAX_PACKET_BYTES, stopAfter = Infinity): Got {
-  const got: Got = { packets: [], ok: true };
-  const parser = new MqttParser({ packet: (h, body) => got.packets.push([h, body]) < stopAfter }, max);
+  const parser = new Collector(max, stopAfter);
+  const got: Got = { packets: parser.packets, ok: true };
   for (const p of pieces) {
     if (!parser.feed(p)) {
       got.ok = false;
@@ -97,12 +108,11 @@ describe("the Espruino MQTT parser", () => {
 
   it("stops reading when the sink says the connection is gone, and starts clean after reset()", () => {
     expect(parse([WIRE], MQTT_MAX_PACKET_BYTES, 2).packets).toEqual(STREAM.slice(0, 2));
-    const got: [number, string][] = [];
-    const parser = new MqttParser({ packet: (h, body) => got.push([h, body]) > 0 }, MQTT_MAX_PACKET_BYTES);
+    const parser = new Collector(MQTT_MAX_PACKET_BYTES);
     expect(parser.feed(WIRE.slice(0, 20))).toBe(true);
     parser.reset();
     expect(parser.feed(WIRE)).toBe(true);
-    expect(got).toEqual([...STREAM.slice(0, 2), ...STREAM]);
+    expect(parser.packets).toEqual([...STREAM.slice(0, 2), ...STREAM]);
   });
 
   it("takes a packet of exactly the cap and refuses one a byte over it, at its header", () => {
@@ -120,7 +130,6 @@ describe("the Espruino MQTT parser", () => {
     }
     // Four bytes is the most there may be: 268,435,455 with no cap in the way.
     const most = "\x30\xff\xff\xff\x7f";
-    const p = new MqttParser({ packet: () => true }, 1 << 30);
-    expect(p.feed(most)).toBe(true);
+    expect(new Collector(1 << 30).feed(most)).toBe(true);
   });
 });

@@ -2,7 +2,6 @@ import type { MqttEvents, MqttLink, MqttSession } from "../mqtt-link";
 import {
   MQTT_DISCONNECT, MQTT_MAX_PACKET_BYTES, MQTT_PINGREQ, MqttParser, mqttConnect, mqttPuback, mqttPublish, mqttReadU16, mqttSubscribe,
 } from "./mqtt-packets";
-import type { MqttPacketSink } from "./mqtt-packets";
 
 /** The first retry after a drop; each failure doubles it, up to RETRY_MAX_MS. A CONNACK resets it. */
 export const MQTT_RETRY_FIRST_MS = 1000;
@@ -18,7 +17,7 @@ const UP = 3;
 
 /**
  * MqttLink over Espruino's net module: our own MQTT 3.1.1 client (Espruino's MQTT module is
- * fetched from the web at upload, which builds here must not do). One object a session; each
+ * fetched from the web at upload, which builds here must not do). One object a session (it is its own parser); each
  * connection adds four small closures (its socket's handlers and its keepalive), a drop one (the
  * retry), and a packet none.
  *
@@ -28,9 +27,8 @@ const UP = 3;
  * a refused CONNACK, a connection that failed or timed out), each followed by a retry; close()
  * calls neither. A refused subscription (SUBACK 0x80) is not reported: the interface has no event for it.
  */
-export class EspruinoMqttLink implements MqttLink, MqttPacketSink {
+export class EspruinoMqttLink extends MqttParser implements MqttLink {
   private readonly net = require("net");
-  private readonly parser = new MqttParser(this, MQTT_MAX_PACKET_BYTES);
   private session: MqttSession | undefined;
   private events: MqttEvents | undefined;
   private sock: EspruinoSocket | undefined;
@@ -42,6 +40,10 @@ export class EspruinoMqttLink implements MqttLink, MqttPacketSink {
   private retryMs = MQTT_RETRY_FIRST_MS;
   private retryTimer = -1;
   private beatTimer = -1;
+
+  constructor() {
+    super(MQTT_MAX_PACKET_BYTES);
+  }
 
   connect(session: MqttSession, events: MqttEvents): void {
     this.close();
@@ -76,8 +78,8 @@ export class EspruinoMqttLink implements MqttLink, MqttPacketSink {
     this.drop();
   }
 
-  /** The sink's side: one whole packet from the broker. */
-  packet(header: number, body: string): boolean {
+  /** One whole packet from the broker (the parser's call). */
+  override packet(header: number, body: string): boolean {
     const conn = this.conn;
     const n = body.length;
     const events = this.events!;
@@ -118,7 +120,7 @@ export class EspruinoMqttLink implements MqttLink, MqttPacketSink {
     const s = this.session!;
     const link = this;
     const conn = ++this.conn;
-    this.parser.reset();
+    this.reset();
     this.pinging = false;
     this.state = CONNECTING;
     this.beatTimer = setInterval(function () {
@@ -136,7 +138,7 @@ export class EspruinoMqttLink implements MqttLink, MqttPacketSink {
     }
     this.sock = sock;
     sock.on("data", function (data: string) {
-      if (link.conn === conn && !link.parser.feed(data)) link.lost(conn);
+      if (link.conn === conn && !link.feed(data)) link.lost(conn);
     });
     const gone = function (): void {
       link.lost(conn);

@@ -74,72 +74,72 @@ export function mqttPuback(id: number): string {
   return "\x40\x02" + mqttU16(id);
 }
 
-/** Where whole packets go. One object rather than a closure: on Espruino each closure costs JsVars. */
-export interface MqttPacketSink {
-  /** A whole packet: its first byte and its body. False: stop reading, the connection is gone. */
-  packet(header: number, body: string): boolean;
-}
-
 const AT_HEADER = 0;
 const AT_LENGTH = 1;
 const AT_BODY = 2;
 
-/** The packets in a byte stream that arrives in pieces of any size. */
-export class MqttParser {
-  private state = AT_HEADER;
-  private header = 0;
-  private remaining = 0;
-  private remainingBytes = 0;
-  private body = "";
+/**
+ * The packets in a byte stream that arrives in pieces of any size. The client extends it, so a
+ * session is one object on Espruino (each object and closure costs JsVars there).
+ */
+export abstract class MqttParser {
+  private rxState = AT_HEADER;
+  private rxHeader = 0;
+  private rxRemaining = 0;
+  private rxLengthBytes = 0;
+  private rxBody = "";
 
-  constructor(private readonly sink: MqttPacketSink, private readonly maxBytes: number) {}
+  constructor(private readonly rxMaxBytes: number) {}
+
+  /** A whole packet: its first byte and its body. False: stop reading, the connection is gone. */
+  abstract packet(header: number, body: string): boolean;
 
   /** For a new connection: forgets any packet half read. */
   reset(): void {
-    this.state = AT_HEADER;
-    this.body = "";
+    this.rxState = AT_HEADER;
+    this.rxBody = "";
   }
 
   /**
-   * Reads the next piece of the stream, handing each whole packet to the sink. False when the
+   * Reads the next piece of the stream, handing each whole packet to packet(). False when the
    * stream is malformed: a remaining length longer than four bytes (§2.2.3), or over maxBytes.
    */
   feed(data: string): boolean {
     const n = data.length;
     let i = 0;
     while (i < n) {
-      if (this.state === AT_HEADER) {
-        this.header = data.charCodeAt(i++);
-        this.remaining = 0;
-        this.remainingBytes = 0;
-        this.state = AT_LENGTH;
+      if (this.rxState === AT_HEADER) {
+        this.rxHeader = data.charCodeAt(i++);
+        this.rxRemaining = 0;
+        this.rxLengthBytes = 0;
+        this.rxState = AT_LENGTH;
         continue;
       }
-      if (this.state === AT_LENGTH) {
+      if (this.rxState === AT_LENGTH) {
         const b = data.charCodeAt(i++);
-        this.remaining += (b & 127) << (7 * this.remainingBytes);
-        this.remainingBytes++;
+        this.rxRemaining += (b & 127) << (7 * this.rxLengthBytes);
+        this.rxLengthBytes++;
         if ((b & 128) !== 0) {
-          if (this.remainingBytes === 4) return false;
+          if (this.rxLengthBytes === 4) return false;
           continue;
         }
-        if (this.remaining > this.maxBytes) return false;
+        if (this.rxRemaining > this.rxMaxBytes) return false;
         // A packet with no body (PINGRESP) is whole already, and delivered below.
-        this.state = AT_BODY;
+        this.rxState = AT_BODY;
       } else {
-        const take = this.remaining - this.body.length;
-        this.body += take >= n - i ? data.substring(i) : data.substring(i, i + take);
+        const take = this.rxRemaining - this.rxBody.length;
+        this.rxBody += take >= n - i ? data.substring(i) : data.substring(i, i + take);
         i += take >= n - i ? n - i : take;
       }
-      if (this.body.length === this.remaining && !this.deliver()) return true;
+      if (this.rxBody.length === this.rxRemaining && !this.deliver()) return true;
     }
     return true;
   }
 
   private deliver(): boolean {
-    const body = this.body;
-    this.body = "";
-    this.state = AT_HEADER;
-    return this.sink.packet(this.header, body);
+    const body = this.rxBody;
+    this.rxBody = "";
+    this.rxState = AT_HEADER;
+    return this.packet(this.rxHeader, body);
   }
 }
