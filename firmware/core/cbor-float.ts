@@ -1,30 +1,33 @@
 /*
  * IEEE 754 binary16/32/64 in arithmetic only: no DataView on Espruino's budget, no bitwise
  * operators in Lua 5.1. Format k (0 half, 1 single, 2 double) has 2^(k+4) bits: a sign, E = 3k+5
- * exponent bits (5, 8, 11), and M mantissa bits (10, 23, 52). A double's 64 bits do not fit one
- * number, so its low 32 travel apart ("low"), the rest in "top".
+ * exponent bits (5, 8, 11), and M mantissa bits (10, 23, 52). A single's and a double's last 16
+ * bits travel apart ("low"), the rest in "top": no number here needs more than 24 bits to be
+ * exact for a single, so NodeMCU-ESP32's default float32 build writes and reads singles right
+ * (a double's 48-bit top is exact wherever doubles are). Nothing multiplies two integers into
+ * the billions either: Lua 5.3 with 32-bit integers would wrap them.
  */
-import { mod } from "./math";
 
 const P2 = function (n: number): number {
   return Math.pow(2, n);
 };
 
-/** v's n lowest bytes, big-endian: exact for whole v below 2^53. */
+/** v's n lowest bytes, big-endian: exact for whole v below 2^53 (a division gives a float, which does not wrap). */
 export function bigEndian(v: number, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) {
-    s = String.fromCharCode(mod(v, 256)) + s;
-    v = Math.floor(v / 256);
+    const q = Math.floor(v / 256);
+    s = String.fromCharCode((v / 256 - q) * 256) + s;
+    v = q;
   }
   return s;
 }
 
-/** The number format k's bits hold: top is its first bytes (all of them but a double's last four, which are low). */
+/** The number format k's bits hold: top is its first bytes, but a single's or a double's last two, which are low. */
 export function floatFromBits(k: number, top: number, low: number): number {
   const E = 3 * k + 5;
   const M = P2(k + 4) - 1 - E;
-  const L = k > 1 ? 32 : 0;
+  const L = k > 0 ? 16 : 0;
   const sign = P2(E + M - L);
   const neg = top >= sign;
   const t = neg ? top - sign : top;
@@ -75,7 +78,7 @@ export function floatItem(x: number): string {
       m = a / P2(e - M) - P2(M);
     }
     if (be <= 2 * bias && m === Math.floor(m)) {
-      const L = k > 1 ? 32 : 0;
+      const L = k > 0 ? 16 : 0;
       const high = Math.floor(m / P2(L));
       const top = ((neg ? P2(E) : 0) + be) * P2(M - L) + high;
       return String.fromCharCode(0xf9 + k) + bigEndian(top, P2(k + 1) - L / 8) + bigEndian(m - high * P2(L), L / 8);

@@ -36,11 +36,14 @@ function fail(what: string, at: number): false {
   return false;
 }
 
-/** n bytes at P, big-endian (n <= 4, all there); P moves past them. */
+/** 256 as a float in Lua 5.3 too: a product of integers would wrap where integers have 32 bits. */
+const BYTE = Math.pow(2, 8);
+
+/** n bytes at P, big-endian (n <= 6, all there); P moves past them. */
 function uint(n: number): number {
   let v = 0;
   for (let i = 0; i < n; i++) {
-    v = v * 256 + D.charCodeAt(P);
+    v = v * BYTE + D.charCodeAt(P);
     P++;
   }
   return v;
@@ -68,8 +71,9 @@ function item(d: number): CborValue {
       if (ai === 24) {
         return fail("unsupported simple value", at);
       }
-      // Half, single or double.
-      return floatFromBits(ai - 25, uint(n > 4 ? 4 : n), n > 4 ? uint(4) : 0);
+      // Half, single or double: a single's or a double's last two bytes apart.
+      const top = uint(ai > 25 ? n - 2 : 2);
+      return floatFromBits(ai - 25, top, ai > 25 ? uint(2) : 0);
     }
     if (n > 4) {
       const hi = uint(4);
