@@ -233,6 +233,32 @@ describe("the Espruino MqttLink against a real mosquitto", () => {
   });
 });
 
+describe("the Espruino MqttLink when the app throws", () => {
+  const broker = new Mosquitto();
+
+  beforeAll(async () => {
+    await broker.start();
+  });
+
+  afterAll(async () => {
+    await broker.stop();
+  });
+
+  it("drops the connection, whose stream it can no longer follow, and comes back", async () => {
+    const obs = await observer(broker, []);
+    const { live, wire } = boot(qos0Code, broker.port, "e8 30");
+    await live.waitFor(() => count(wire, "in", 0x90) === 1, "SUBACK");
+    await obs.client.publishAsync("q/e8/in", "boom", { qos: 1 });
+    await live.waitForLine("down");
+    expect(live.board.errors).toEqual(["Uncaught Error: boom"]);
+    live.board.errors.splice(0);
+    await live.waitFor(() => count(wire, "in", 0x90) === 2, "SUBACK again");
+    await obs.client.publishAsync("q/e8/in", "after", { qos: 1 });
+    await live.waitForLine("msg after");
+    expect(live.lines.filter((l) => l !== "Uncaught Error: boom")).toEqual(["up token 1", "down", "up token 1", "msg after"]);
+  });
+});
+
 describe("the Espruino MqttLink with a password", () => {
   it("sends user and password in CONNECT; a refused CONNACK is a down and a redial", async () => {
     const broker = new Mosquitto({ config: ["allow_anonymous false", "password_file $DIR/passwd"] });

@@ -17,15 +17,17 @@ const UP = 3;
 
 /**
  * MqttLink over Espruino's net module: our own MQTT 3.1.1 client (Espruino's MQTT module is
- * fetched from the web at upload, which builds here must not do). One object a session (it is its own parser); each
- * connection adds four small closures (its socket's handlers and its keepalive), a drop one (the
- * retry), and a packet none.
+ * fetched from the web at upload, which builds here must not do). One object a session (it is
+ * its own parser); each connection adds four small closures (its socket's handlers and its
+ * keepalive), each drop one (the retry), and a packet none.
  *
- * Tokens: publish() returns the packet id (1–65535, wrapping, never 0) at QoS 1, which acked()
- * gives back on the PUBACK, and 1 at QoS 0. Packet ids run on across reconnections, so a PUBACK
- * can never be taken for a later message's. down() comes once for each attempt that ends (a drop,
- * a refused CONNACK, a connection that failed or timed out), each followed by a retry; close()
- * calls neither. A refused subscription (SUBACK 0x80) is not reported: the interface has no event for it.
+ * Tokens: publish() returns the packet id (1-65535, wrapping, never 0) at QoS 1, which acked()
+ * gives back on the PUBACK, and 1 at QoS 0. Packet ids (SUBSCRIBE's too) run on across
+ * reconnections, so a token from before a drop is not soon given to another message. down()
+ * comes once for each attempt that ends (a drop, a refused CONNACK, a connection that failed or
+ * timed out), each followed by a retry; close() calls neither. An exception from an app callback
+ * drops the connection (the rest of the data it came in is lost). A refused subscription (SUBACK
+ * 0x80) is not reported: the interface has no event for it.
  */
 export class EspruinoMqttLink extends MqttParser implements MqttLink {
   private readonly net = require("net");
@@ -138,7 +140,15 @@ export class EspruinoMqttLink extends MqttParser implements MqttLink {
     }
     this.sock = sock;
     sock.on("data", function (data: string) {
-      if (link.conn === conn && !link.feed(data)) link.lost(conn);
+      if (link.conn !== conn) return;
+      let ok = false;
+      try {
+        ok = link.feed(data);
+      } finally {
+        // Malformed, or an app callback threw mid-piece (Espruino prints it): the rest of the
+        // piece is lost, so the stream cannot be followed any further.
+        if (!ok) link.lost(conn);
+      }
     });
     const gone = function (): void {
       link.lost(conn);
