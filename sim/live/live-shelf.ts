@@ -38,10 +38,10 @@ export interface LiveShelf {
   readonly lines: string[];
   /** The board's clock, µs. */
   nowUs(): number;
-  /** The trace's last sample time, µs. */
-  readonly endUs: number;
   /** Resolves once the board's clock has passed tUs. */
   waitUntilUs(tUs: number, wallTimeoutMs?: number): Promise<void>;
+  /** Resolves once every sample of the trace has gone to the HX711s and the clock is tailUs past the last. */
+  waitUntilFed(tailUs: number, wallTimeoutMs?: number): Promise<void>;
   /** Ends cleanly: DISCONNECT, so no will. */
   stop(): Promise<void>;
 }
@@ -54,14 +54,22 @@ export function deviceConfigRecord(o: { deviceId: string; brokerUrl: string; key
   return Buffer.from(new Encoder({ useRecords: false, tagUint8Array: false }).encode(body)).toString("latin1");
 }
 
-function* luaConversions(stream: ShelfStream): Generator<[number, string]> {
+/** How far the trace has been fed: the time of the last sample handed on, and whether it was the trace's last. */
+interface FeedProgress {
+  lastUs: number;
+  done: boolean;
+}
+
+function* luaConversions(stream: ShelfStream, progress: FeedProgress): Generator<[number, string]> {
   for (let chunk = stream.next(); chunk !== undefined; chunk = stream.next()) {
     for (let r = 0; r < chunk.rows; r++) {
+      progress.lastUs = chunk.tUs[r];
       for (let c = 0; c < chunk.counts.length; c++) {
         if (chunk.counts[c][r] !== NO_SAMPLE) yield [chunk.tUs[r], `C ${chunk.tUs[r]} ${c} ${chunk.counts[c][r]}`];
       }
     }
   }
+  progress.done = true;
 }
 
 export async function startLiveShelf(o: LiveShelfOptions): Promise<LiveShelf> {
@@ -74,7 +82,7 @@ export async function startLiveShelf(o: LiveShelfOptions): Promise<LiveShelf> {
   const built = await cachedBuild(o.board, "shelf", { ...shape, link: "mqtt" });
   const storage = storeSeed(stream.header);
   storage.set("device", deviceConfigRecord(o));
-  const endUs = stream.endUs;
+  const progress: FeedProgress = { lastUs: 0, done: false };
   if (boardFile.platform === "espruino") {
     const live = new LiveEspruino({ code: built.files[bundleFileName(boardFile, "shelf")], filename: "aisle-shelf.js", mode: "vm", storage, speed: o.speed, onLine: o.onLine, crypto: boardFile.mcu === "esp8266" ? "no-sha256" : "sha256" });
     const board = live.board;
@@ -84,13 +92,17 @@ export async function startLiveShelf(o: LiveShelfOptions): Promise<LiveShelf> {
       board.pins.attachShifter(c.sck, chip);
       return chip;
     });
-    board.addDevice(new ShelfFeed(stream, (cell, counts) => chips[cell].convert(counts)));
+    const feed = new ShelfFeed(stream, (cell, counts) => {
+      progress.lastUs = board.nowUs;
+      chips[cell].convert(counts);
+    });
+    board.addDevice(feed);
     live.start();
     return {
       lines: live.lines,
-      endUs,
       nowUs: () => live.nowUs,
       waitUntilUs: (t, ms = 60000) => live.waitFor(() => live.nowUs >= t, `virtual time ${t} us`, ms),
+      waitUntilFed: (tail, ms = 60000) => live.waitFor(() => feed.done && live.nowUs >= progress.lastUs + tail, "the end of the trace", ms),
       stop: async () => {
         await live.stop();
         stream.close();
@@ -105,18 +117,25 @@ export async function startLiveShelf(o: LiveShelfOptions): Promise<LiveShelf> {
   const live = await LiveLuaBoard.start({
     interpreter: o.interpreter ?? (boardFile.lua === "5.3" ? "lua5.3" : "lua5.1"), mcu: boardFile.mcu, heapBytes: boardFile.memory.lua_heap_bytes!,
     files, init: "init.lua", app: bundleFileName(boardFile, "shelf"), setup, speed: o.speed === "max" ? Infinity : o.speed,
-    stimuli: luaConversions(stream), onLine: (l) => {
+    stimuli: luaConversions(stream, progress), onLine: (l) => {
       lines.push(l);
       o.onLine?.(l);
     },
   });
+  const until = async (test: () => boolean, ms: number): Promise<void> => {
+    const end = Date.now() + ms;
+    while (!test()) {
+      if (Date.now() > end) throw new Error(`live ${o.board}: waited ${ms} ms for the end of the trace; the board is at ${live.nowUs} us`);
+      await live.waitUntilUs(live.nowUs + 1, ms);
+    }
+  };
   return {
     lines,
-    endUs,
     nowUs: () => live.nowUs,
     waitUntilUs: async (t, ms = 60000) => {
       await live.waitUntilUs(t, ms);
     },
+    waitUntilFed: (tail, ms = 60000) => until(() => progress.done && live.nowUs >= progress.lastUs + tail, ms),
     stop: async () => {
       await live.stop();
       stream.close();
