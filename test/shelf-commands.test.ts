@@ -4,7 +4,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { loadCalibration, saveCalibration } from "../firmware/core/calibration-store.ts";
 import { linearCell } from "../firmware/core/calibration.ts";
-import { CalibrationSession } from "../firmware/core/calibration-session.ts";
 import { CellMonitor } from "../firmware/core/cell-monitor.ts";
 import { Outbox } from "../firmware/core/outbox.ts";
 import { defaultLanes } from "../firmware/core/shelf-config.ts";
@@ -68,7 +67,7 @@ beforeEach(() => {
   reconfigured = 0;
   const telemetry = new Telemetry(link, new Outbox(store, 16), "shelf-7", 3);
   device = {
-    store, hmac, key: latin1(KEY), telemetry, session: new CalibrationSession(store, loadCalibration(store, 2)!.cells),
+    store, hmac, key: latin1(KEY), telemetry, cal: loadCalibration(store, 2)!.cells, session: undefined,
     monitor: new CellMonitor(2), lanes: defaultLanes(2), healthPeriodS: 60, rejected: 0, nowMs: () => now,
     reconfigure: () => reconfigured++, streamFor: () => {}, reboot: () => {},
   };

@@ -8,7 +8,8 @@
  */
 import type { Hmac } from "../../hal/hmac";
 import type { Store } from "../../hal/store";
-import type { CalibrationSession } from "./calibration-session";
+import type { CellCal } from "./calibration";
+import { CalibrationSession } from "./calibration-session";
 import type { CellMonitor } from "./cell-monitor";
 import { CborWriter } from "./cbor-writer";
 import { CTR_RECORD, lastCounter, openCommand, type OpenedCommand } from "./command-envelope";
@@ -27,7 +28,13 @@ export interface ShelfDevice {
   hmac: Hmac;
   key: string;
   telemetry: Telemetry;
-  session: CalibrationSession;
+  /** The committed calibration, which the pipeline weighs with. */
+  cal: CellCal[];
+  /**
+   * A calibration under way: made by the first command that stages, and dropped once a commit or
+   * rollback has left nothing staged, so that it holds no heap while no technician is at work.
+   */
+  session: CalibrationSession | undefined;
   monitor: CellMonitor;
   lanes: LaneConfig[];
   healthPeriodS: number;
@@ -80,6 +87,13 @@ function setLane(d: ShelfDevice, lane: LaneConfig, unitG: number, sku: string): 
   return "";
 }
 
+function sessionOf(d: ShelfDevice): CalibrationSession {
+  if (d.session === undefined) {
+    d.session = new CalibrationSession(d.store, d.cal);
+  }
+  return d.session;
+}
+
 /** Acts on a command whose fields all passed; "" or the error name. Fields the reply adds go to w. */
 function act(d: ShelfDevice, c: OpenedCommand, cell: number, w: CborWriter): string {
   const f = c.fields;
@@ -87,14 +101,21 @@ function act(d: ShelfDevice, c: OpenedCommand, cell: number, w: CborWriter): str
   const still = cell >= 0 ? d.monitor.stable(cell, d.nowMs()) : NaN;
   let err = "";
   if (cmd === "tare") {
-    err = d.session.tare(cell, still);
+    err = sessionOf(d).tare(cell, still);
   } else if (cmd === "span") {
-    err = d.session.span(cell, f.num("grams", 1, MAX_GRAMS), still);
+    err = sessionOf(d).span(cell, f.num("grams", 1, MAX_GRAMS), still);
   } else if (cmd === "verify") {
-    err = d.session.verify(cell, f.num("grams", 0, MAX_GRAMS), f.num("tol_g", 0.01, 1000), still);
-    w.text("grams").num(round(d.session.lastGrams * 100) / 100);
+    const s = sessionOf(d);
+    err = s.verify(cell, f.num("grams", 0, MAX_GRAMS), f.num("tol_g", 0.01, 1000), still);
+    w.text("grams").num(round(s.lastGrams * 100) / 100);
   } else if (cmd === "commit" || cmd === "rollback") {
-    err = cmd === "commit" ? d.session.commit() : d.session.rollback();
+    const s = sessionOf(d);
+    err = cmd === "commit" ? s.commit() : s.rollback();
+    d.cal = s.calibration();
+    if (err === "") {
+      // Nothing is staged after either: a session made afresh from d.cal is the same.
+      d.session = undefined;
+    }
   } else if (cmd === "set_lane") {
     err = setLane(d, d.lanes[laneIndex(d.lanes, f.text("lane", 16))], f.num("unit_g", 0, MAX_GRAMS), f.optionalText("sku", 32));
   } else if (cmd === "config") {
@@ -116,7 +137,7 @@ function checkFields(d: ShelfDevice, c: OpenedCommand): number {
   const cmd = c.cmd;
   let cell = -1;
   if (cmd === "tare" || cmd === "span" || cmd === "verify") {
-    cell = f.int("cell", 0, d.session.calibration().length - 1);
+    cell = f.int("cell", 0, d.cal.length - 1);
     if (cmd !== "tare") {
       f.num("grams", cmd === "span" ? 1 : 0, MAX_GRAMS);
     }

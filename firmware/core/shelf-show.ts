@@ -19,7 +19,7 @@ function numbers(w: CborWriter, xs: number[]): void {
 
 export function showReply(d: ShelfDevice, w: CborWriter): string {
   w.text("ctr").num(lastCounter(d.store));
-  const cells: CellCal[] = d.session.calibration();
+  const cells: CellCal[] = d.cal;
   w.text("cells").array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     w.map(3).text("offset").num(cells[i].offset).text("counts");
@@ -28,7 +28,7 @@ export function showReply(d: ShelfDevice, w: CborWriter): string {
     numbers(w, cells[i].grams);
   }
   w.text("staged");
-  numbers(w, d.session.stagedCells());
+  numbers(w, d.session === undefined ? [] : d.session.stagedCells());
   w.text("lanes").array(d.lanes.length);
   for (let i = 0; i < d.lanes.length; i++) {
     const l = d.lanes[i];

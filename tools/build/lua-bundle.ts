@@ -4,6 +4,7 @@ import ts from "typescript";
 import * as tstl from "typescript-to-lua";
 import { DIALECT_COMPILER_OPTIONS, dialectLibs, type DialectTarget } from "../dialect/check.ts";
 import { REPO } from "../paths.ts";
+import { LAZY_LUA_IMPORTS, luaModules } from "./lua-modules.ts";
 
 export class CompileError extends Error {
   constructor(readonly diagnostics: string[]) {
@@ -12,8 +13,8 @@ export class CompileError extends Error {
   }
 }
 
-/** One Lua file holding every module the entry reaches, with only the lualib functions it uses; api names the port whose platform declarations it compiles against. */
-export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: string, api: DialectTarget = "nodemcu"): string {
+/** One Lua file holding every module the entry reaches, with only the lualib functions it uses; api names the port whose platform declarations it compiles against; lazy, the imports loaded at each call (tools/build/lua-modules.ts). */
+export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: string, api: DialectTarget = "nodemcu", lazy: Record<string, string[]> = LAZY_LUA_IMPORTS): string {
   let bundle: string | undefined;
   const options: tstl.CompilerOptions = {
     ...DIALECT_COMPILER_OPTIONS,
@@ -40,24 +41,7 @@ export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: s
     }));
   }
   if (bundle === undefined) throw new CompileError(["typescript-to-lua wrote no bundle"]);
-  return shortenModuleNames(minifyLua(bundle));
-}
-
-/**
- * A bundle names every module by its path, in its table of modules and in each require:
- * "firmware.core.cell-filter" some fifty times. One- or two-letter names instead save a
- * kilobyte of the ESP8266's flash budget; the names mean nothing at run time.
- */
-function shortenModuleNames(bundle: string): string {
-  const names = [...bundle.matchAll(/\["([^"\]]+)"\]=function\(\.\.\.\)/g)].map((m) => m[1]);
-  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  const short = (i: number) => (i < letters.length ? letters[i] : letters[Math.floor(i / letters.length) - 1] + letters[i % letters.length]);
-  const map = new Map(names.map((n, i) => [n, short(i)]));
-  const rename = (whole: string, before: string, name: string, after: string) => {
-    const s = map.get(name);
-    return s === undefined ? whole : `${before}"${s}"${after}`;
-  };
-  return bundle.replace(/(\[)"([^"\]]+)"(\]=function\(\.\.\.\))/g, rename).replace(/(require\()"([^"]+)"([,)])/g, rename);
+  return minifyLua(luaModules(bundle, lazy));
 }
 
 /**

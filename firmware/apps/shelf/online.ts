@@ -2,7 +2,6 @@ import type { BoardConstants } from "../../../hal/board";
 import type { OnlineShelfHal } from "../../../hal/hal";
 import { linearCell, type CellCal } from "../../core/calibration";
 import { loadCalibration } from "../../core/calibration-store";
-import { CalibrationSession } from "../../core/calibration-session";
 import { CellMonitor } from "../../core/cell-monitor";
 import { CborWriter } from "../../core/cbor-writer";
 import { loadDeviceConfig } from "../../core/device-config";
@@ -65,11 +64,11 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
-    session: new CalibrationSession(hal.store, record === undefined ? raw(cellCount) : record.cells),
+    cal: record === undefined ? raw(cellCount) : record.cells, session: undefined,
     monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
     nowMs: (): number => hal.clock.nowMs(),
     reconfigure: (): void => {
-      pipeline = new ShelfPipeline(device.session.calibration(), board.cells, device.lanes,
+      pipeline = new ShelfPipeline(device.cal, board.cells, device.lanes,
         (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => sendFault(telemetry, h));
     },
     streamFor: (secs: number): void => {
