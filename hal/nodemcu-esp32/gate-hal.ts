@@ -1,6 +1,6 @@
 import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo } from "../hal";
-import { ConsoleLink, ConsoleLog } from "../nodemcu/console";
+import { consoleLink, consoleLog } from "../nodemcu/console";
 import { Esp32Clock } from "./clock";
 import { Esp32DigitalIn, Esp32DigitalOut } from "./digital";
 import { Esp32IoStore } from "./io-store";
@@ -22,7 +22,7 @@ export function nodemcuEsp32GateHal(board: BoardConstants): GateHal {
     lanes: lanes,
     emergency: new Esp32DigitalIn(board.emergency, board.debounceMs, clock),
     store: new Esp32IoStore(),
-    link: new ConsoleLink(),
-    log: new ConsoleLog(),
+    link: consoleLink(),
+    log: consoleLog(),
   };
 }

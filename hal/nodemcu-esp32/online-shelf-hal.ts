@@ -1,7 +1,7 @@
 import type { BoardConstants } from "../board";
 import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "../nodemcu/hmac";
-import { NodeMcuSystem } from "../nodemcu/system";
+import { nodemcuSystem } from "../nodemcu/system";
 import { Esp32MqttLink } from "./mqtt-link";
 import { nodemcuEsp32ShelfHal } from "./shelf-hal";
 
@@ -9,6 +9,6 @@ export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHa
   const hal = nodemcuEsp32ShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: new Esp32MqttLink(), hmac: nodemcuHmac(), system: new NodeMcuSystem(),
+    mqtt: new Esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

@@ -1,9 +1,9 @@
 import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo } from "../hal";
 import { NodeMcuClock } from "./clock";
-import { ConsoleLink, ConsoleLog } from "./console";
+import { consoleLink, consoleLog } from "./console";
 import { NodeMcuDigitalIn, NodeMcuDigitalOut } from "./digital";
-import { NodeMcuFileStore } from "./file-store";
+import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuGateHal(board: BoardConstants): GateHal {
   const clock = new NodeMcuClock();
@@ -21,8 +21,8 @@ export function nodemcuGateHal(board: BoardConstants): GateHal {
     clock: clock,
     lanes: lanes,
     emergency: new NodeMcuDigitalIn(board.emergency, board.debounceMs, clock),
-    store: new NodeMcuFileStore(),
-    link: new ConsoleLink(),
-    log: new ConsoleLog(),
+    store: nodemcuFileStore(),
+    link: consoleLink(),
+    log: consoleLog(),
   };
 }

@@ -5,15 +5,14 @@ import type { Hmac } from "../hmac";
  * (dev-esp32's crypto has no one-shot crypto.hmac). One file for both ports: the NodeMCU-ESP32
  * port imports it from here, as it does the console.
  */
-export class NodeMcuHmac implements Hmac {
-  sha256(key: string, message: string): string {
-    const mac = crypto.new_hmac("SHA256", key);
-    mac.update(message);
-    return mac.finalize();
-  }
-}
 
 /** The Hmac an app on NodeMCU (ESP8266 or ESP32) uses. */
 export function nodemcuHmac(): Hmac {
-  return new NodeMcuHmac();
+  return {
+    sha256(key: string, message: string): string {
+      const mac = crypto.new_hmac("SHA256", key);
+      mac.update(message);
+      return mac.finalize();
+    },
+  };
 }

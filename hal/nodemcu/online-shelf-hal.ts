@@ -3,12 +3,12 @@ import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "./hmac";
 import { NodeMcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
-import { NodeMcuSystem } from "./system";
+import { nodemcuSystem } from "./system";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: new NodeMcuMqttLink(), hmac: nodemcuHmac(), system: new NodeMcuSystem(),
+    mqtt: new NodeMcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

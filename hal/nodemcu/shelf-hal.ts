@@ -2,8 +2,8 @@ import type { BoardConstants } from "../board";
 import type { ShelfHal } from "../hal";
 import type { LoadCell } from "../load-cell";
 import { NodeMcuClock } from "./clock";
-import { ConsoleLink, ConsoleLog } from "./console";
-import { NodeMcuFileStore } from "./file-store";
+import { consoleLink, consoleLog } from "./console";
+import { nodemcuFileStore } from "./file-store";
 import { NodeMcuHx711Batch, NodeMcuHx711Polled } from "./hx711-cell";
 
 export function nodemcuShelfHal(board: BoardConstants): ShelfHal {
@@ -12,5 +12,5 @@ export function nodemcuShelfHal(board: BoardConstants): ShelfHal {
   for (let i = 0; i < board.cells.length; i++) {
     cells.push(board.cells.length === 1 ? new NodeMcuHx711Batch(board.cells[i], i, clock) : new NodeMcuHx711Polled(board.cells[i], i, clock));
   }
-  return { clock: clock, cells: cells, store: new NodeMcuFileStore(), link: new ConsoleLink(), log: new ConsoleLog() };
+  return { clock: clock, cells: cells, store: nodemcuFileStore(), link: consoleLink(), log: consoleLog() };
 }

@@ -1,12 +1,13 @@
 import type { System } from "../system";
 
 /** Both chips: node.heap() is free heap in bytes; node.restart() reboots into init.lua. */
-export class NodeMcuSystem implements System {
-  freeMemory(): number {
-    return node.heap();
-  }
-
-  reboot(): void {
-    node.restart();
-  }
+export function nodemcuSystem(): System {
+  return {
+    freeMemory(): number {
+      return node.heap();
+    },
+    reboot(): void {
+      node.restart();
+    },
+  };
 }

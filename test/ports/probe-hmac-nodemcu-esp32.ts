@@ -1,6 +1,6 @@
-import { ConsoleLog } from "../../hal/nodemcu/console";
+import { consoleLog } from "../../hal/nodemcu/console";
 import { nodemcuHmac } from "../../hal/nodemcu/hmac";
 import { Esp32IoStore } from "../../hal/nodemcu-esp32/io-store";
 import { runHmacProbe } from "./probe-hmac";
 
-runHmacProbe(nodemcuHmac(), new Esp32IoStore(), new ConsoleLog());
+runHmacProbe(nodemcuHmac(), new Esp32IoStore(), consoleLog());

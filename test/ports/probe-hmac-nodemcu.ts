@@ -1,6 +1,6 @@
-import { ConsoleLog } from "../../hal/nodemcu/console";
-import { NodeMcuFileStore } from "../../hal/nodemcu/file-store";
+import { consoleLog } from "../../hal/nodemcu/console";
+import { nodemcuFileStore } from "../../hal/nodemcu/file-store";
 import { nodemcuHmac } from "../../hal/nodemcu/hmac";
 import { runHmacProbe } from "./probe-hmac";
 
-runHmacProbe(nodemcuHmac(), new NodeMcuFileStore(), new ConsoleLog());
+runHmacProbe(nodemcuHmac(), nodemcuFileStore(), consoleLog());
