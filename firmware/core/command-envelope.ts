@@ -12,7 +12,8 @@ import { CommandFields } from "./command-fields";
 
 /** Commands are small; deeper nesting than this is an attack or a mistake. */
 const MAX_DEPTH = 4;
-const MAX_COMMAND_BYTES = 1024;
+/* Below NodeMCU's max_message_length (1024, topic included): a longer command arrives there cut short, and is refused here as too long. */
+const MAX_COMMAND_BYTES = 1000;
 const MAC_BYTES = 32;
 /** Counters are wall-clock milliseconds on the technician's side: below 2^53, exactly. */
 const MAX_CTR = 9007199254740991;

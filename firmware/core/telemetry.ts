@@ -67,9 +67,10 @@ export class Telemetry implements MqttEvents {
     this.link.publish(this.prefix + topic, payload, qos, false);
   }
 
+  /* Subscribed before "online" goes out: the broker takes a connection's packets in order, so whoever sees the device online can command it. */
   up(): void {
-    this.link.publish(this.prefix + "status", this.statusPayload(true), 1, true);
     this.link.subscribe(this.prefix + "cmd");
+    this.link.publish(this.prefix + "status", this.statusPayload(true), 1, true);
     this.inflight = 0;
     this.drain();
   }

@@ -61,6 +61,8 @@ export class NodeMcuMqttLink extends MqttKeeper implements MqttLink {
       c.on("offline", this.onDropped);
       c.on("puback", this.onPuback);
       c.on("message", this.onMessage);
+      // A message too long for the client comes cut short: handed on all the same, so a command gets its refusal.
+      c.on("overflow", this.onMessage);
       this.client = c;
     }
     c.connect(s.host, s.port, false, this.onConnected, this.onDropped);

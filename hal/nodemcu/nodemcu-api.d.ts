@@ -65,7 +65,8 @@ interface NodeMcuMqttClient {
   ): void;
   on(this: NodeMcuMqttClient, event: "offline" | "puback", callback: (this: void, client: NodeMcuMqttClient) => void): void;
   /** data is nil for an empty payload. */
-  on(this: NodeMcuMqttClient, event: "message", callback: (this: void, client: NodeMcuMqttClient, topic: string, data?: string) => void): void;
+  /** "overflow": a message longer than max_message_length (1024), cut to fit. */
+  on(this: NodeMcuMqttClient, event: "message" | "overflow", callback: (this: void, client: NodeMcuMqttClient, topic: string, data?: string) => void): void;
   /** retain is 0 or 1 (a boolean is an error). */
   publish(this: NodeMcuMqttClient, topic: string, payload: string, qos: number, retain: number): boolean;
   subscribe(this: NodeMcuMqttClient, topic: string, qos: number): boolean;

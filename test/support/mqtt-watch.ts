@@ -1,5 +1,8 @@
 /* A back office in a test: every message under aisle/v1/#, decoded, in arrival order. */
-import { decode } from "cbor-x";
+import { Decoder } from "cbor-x";
+
+/* Counters and clocks are 64-bit integers on the wire: numbers here (they stay below 2^53). */
+const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
 
 export interface Seen {
@@ -15,7 +18,7 @@ export class MqttWatch {
     client.on("message", (topic, payload, packet) => {
       let body: Record<string, unknown>;
       try {
-        body = decode(payload);
+        body = decoder.decode(payload);
       } catch {
         body = { undecodable: payload.toString("hex") };
       }

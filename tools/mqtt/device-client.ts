@@ -6,7 +6,10 @@
  * t_ms and boot.
  */
 import { randomBytes } from "node:crypto";
-import { decode } from "cbor-x";
+import { Decoder } from "cbor-x";
+
+/* Counters and clocks are 64-bit integers on the wire: numbers here (they stay below 2^53). */
+const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
 import { signCommand } from "./signed-command.ts";
 
@@ -62,7 +65,7 @@ export class DeviceClient {
   private onMessage(topic: string, payload: Buffer): void {
     let msg: Record<string, unknown>;
     try {
-      msg = decode(payload);
+      msg = decoder.decode(payload);
     } catch {
       return;
     }
