@@ -47,10 +47,14 @@ export interface ShelfDevice {
   reboot(): void;
 }
 
-/** Every reply carries the device's clock and boot: a tool learns from any reply, even "expired", what deadline to give. */
+/**
+ * Every reply carries the device's clock, boot and last accepted counter: a tool learns from any
+ * reply, even "expired", what deadline and counter to sign with (small counters stay exact in a
+ * float32 Lua, as NodeMCU's ESP32 builds have by default).
+ */
 function reply(d: ShelfDevice, id: string, ok: boolean, fields: number): CborWriter {
-  return new CborWriter().map(5 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok)
-    .text("boot").int(d.telemetry.boot).text("t_ms").int(round(d.nowMs()));
+  return new CborWriter().map(6 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok)
+    .text("boot").int(d.telemetry.boot).text("t_ms").int(round(d.nowMs())).text("ctr").num(lastCounter(d.store));
 }
 
 function refuse(d: ShelfDevice, id: string, error: string, detail: string): void {

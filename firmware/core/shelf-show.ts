@@ -1,14 +1,13 @@
 /*
  * The reply to `show`: what a technician needs before touching a scale. Its fields, after v, id,
- * ok, boot and t_ms: ctr, cells ([{offset, counts, grams}] committed), staged (cell numbers),
+ * ok, boot, t_ms and ctr: cells ([{offset, counts, grams}] committed), staged (cell numbers),
  * lanes ([{id, unit_g, sku, cells}]), health_period_s, rejected, outbox, outbox_dropped.
  */
 import type { CellCal } from "./calibration";
 import type { CborWriter } from "./cbor-writer";
-import { lastCounter } from "./command-envelope";
 import type { ShelfDevice } from "./shelf-commands";
 
-export const SHOW_FIELDS = 8;
+export const SHOW_FIELDS = 7;
 
 function numbers(w: CborWriter, xs: number[]): void {
   w.array(xs.length);
@@ -18,7 +17,6 @@ function numbers(w: CborWriter, xs: number[]): void {
 }
 
 export function showReply(d: ShelfDevice, w: CborWriter): string {
-  w.text("ctr").num(lastCounter(d.store));
   const cells: CellCal[] = d.cal;
   w.text("cells").array(cells.length);
   for (let i = 0; i < cells.length; i++) {

@@ -1,9 +1,10 @@
 /*
- * A technician's session with one device over MQTT (docs/mqtt.md): signed commands with a
- * counter from the wall clock and a deadline on the device's own clock, replies matched by id,
- * and the raw stream for a live readout. The device's clock is learnt from its replies: the first
+ * A technician's session with one device over MQTT (docs/mqtt.md): signed commands with the
+ * counter after the device's last and a deadline on the device's own clock, replies matched by
+ * id, and the raw stream for a live readout. Both are learnt from the device's replies: the first
  * command goes with a deadline of 0, is refused as expired, and that refusal says the device's
- * t_ms and boot.
+ * t_ms, boot and counter. Another tool may take a counter in between: a "replayed" refusal is
+ * then signed again once with the counter it reports.
  */
 import { randomBytes } from "node:crypto";
 import { Decoder } from "cbor-x";
@@ -43,6 +44,7 @@ export class DeviceError extends Error {
 export class DeviceClient {
   private readonly waiting = new Map<string, (r: Reply) => void>();
   private clock: { boot: number; tMs: number; wallMs: number } | undefined;
+  /** The device's last accepted counter, as its last reply said. */
   private lastCtr = 0;
   readonly raw: ((b: RawBatch) => void)[] = [];
 
@@ -75,6 +77,7 @@ export class DeviceClient {
     }
     const r = msg as Reply;
     if (typeof r.t_ms === "number" && typeof r.boot === "number") this.clock = { boot: r.boot, tMs: r.t_ms, wallMs: Date.now() };
+    if (typeof r.ctr === "number") this.lastCtr = Math.max(this.lastCtr, r.ctr);
     this.waiting.get(r.id)?.(r);
   }
 
@@ -85,8 +88,8 @@ export class DeviceClient {
   }
 
   private async once(cmd: string, fields: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
-    const ctr = (this.lastCtr = Math.max(Date.now(), this.lastCtr + 1));
-    const id = `${cmd}-${ctr.toString(36)}`;
+    const ctr = ++this.lastCtr;
+    const id = `${cmd}-${ctr.toString(36)}-${randomBytes(3).toString("hex")}`;
     const now = this.deviceNow();
     const body = { dev: this.device, ctr, id, tech: this.tech, cmd, exp_ms: now ? now.tMs + DEADLINE_MS : 0, ...(now ? { boot: now.boot } : {}), ...fields };
     const got = new Promise<Reply>((resolve, reject) => {
@@ -107,7 +110,7 @@ export class DeviceClient {
   /** Sends a signed command and waits for its reply; the first one also learns the device's clock. */
   async command(cmd: string, fields: Record<string, unknown> = {}, timeoutMs = 5000): Promise<Reply> {
     const first = await this.once(cmd, fields, timeoutMs);
-    if (first.ok || first.error !== "expired") return first;
+    if (first.ok || (first.error !== "expired" && first.error !== "replayed")) return first;
     return this.once(cmd, fields, timeoutMs);
   }
 
