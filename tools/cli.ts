@@ -75,6 +75,20 @@ trace.command("import")
     process.exitCode = (await import("./commands/trace-import.ts")).traceImportCommand(input, opts);
   });
 
+program.command("sim")
+  .description("run a live virtual shelf on an MQTT broker, fed from a trace at real time or faster: events, health and status go out as a real device's would, and it takes signed commands (docs/mqtt.md)")
+  .option("--board <id>", "the board to run (its platform's virtual board runs the MQTT build)", "espruino-esp32")
+  .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]).default("shelf"))
+  .option("--trace <file>", "a shelf trace: its samples, calibration and lanes", "data/demo/shelf-demo.trace.csv")
+  .option("--broker <url>", "mqtt://host:port (default: an embedded broker of its own)")
+  .option("--speed <x>", "virtual seconds per wall second (1 = real time), or max", "1")
+  .option("--device <id>", "the device id", "shelf-sim")
+  .option("--key-file <file>", "the device's key (else AISLE_DEVICE_KEY, else one made and kept in .aisle/keys/DEVICE.key)")
+  .option("--hold", "stay online after the trace ends, until Ctrl-C")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/sim.ts")).simCommand(opts);
+  });
+
 program.command("calibrate")
   .description("calibrate a shelf over MQTT with signed commands: wizard (interactive), or show, tare, span, verify, commit, rollback, set-lane, stream, config, reboot for scripts (docs/mqtt.md)")
   .argument("<action>", "wizard, show, tare, span, verify, commit, rollback, set-lane, stream, config or reboot")

@@ -59,7 +59,8 @@ export function recordingCsv(device: string, cells: ShownCell[], lanes: ShownLan
     `# rate_hz: ${rate}`,
     `# unit: "counts"`,
     `# channels: ${JSON.stringify(channels)}`,
-    `# lanes: ${JSON.stringify(lanes.map((l) => ({ id: l.id, channels: l.cells.map((c) => ids[c]), sku: l.sku, unit_g: l.unit_g })))}`,
+    // A lane with no unit weight or SKU yet leaves them out: the format wants unit_g above 0.
+    `# lanes: ${JSON.stringify(lanes.map((l) => ({ id: l.id, channels: l.cells.map((c) => ids[c]), ...(l.sku ? { sku: l.sku } : {}), ...(l.unit_g > 0 ? { unit_g: l.unit_g } : {}) })))}`,
     `# recorded: ${JSON.stringify(recordedIso)}`,
     `# source: "aisle record"`,
     ["t_ms", ...ids].join(","),

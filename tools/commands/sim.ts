@@ -1,0 +1,94 @@
+/*
+ * aisle sim: a live virtual shelf on a broker, fed from a trace at real time or faster, for a
+ * technician to calibrate or a back office to watch. Without --broker it starts the embedded one.
+ * The device's key comes from --key-file or AISLE_DEVICE_KEY; with neither, a new one is made and
+ * kept in .aisle/keys/DEVICE.key (only you may read it) for aisle calibrate to use.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Decoder } from "cbor-x";
+import mqtt from "mqtt";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.ts";
+import { startLiveShelf } from "../../sim/live/live-shelf.ts";
+import { readDeviceKey } from "../mqtt/device-client.ts";
+import { REPO } from "../paths.ts";
+import { UsageError } from "../usage-error.ts";
+import { loadBoard } from "../build/board-file.ts";
+
+export interface SimOptions {
+  board: string;
+  app: string;
+  trace: string;
+  broker?: string;
+  speed: string;
+  device: string;
+  keyFile?: string;
+  hold?: boolean;
+}
+
+const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
+
+function keyFor(opts: SimOptions): { key: Buffer; where: string } {
+  if (opts.keyFile) return { key: readDeviceKey(readFileSync(opts.keyFile, "utf8"), opts.keyFile), where: opts.keyFile };
+  if (process.env.AISLE_DEVICE_KEY) return { key: readDeviceKey(process.env.AISLE_DEVICE_KEY, "AISLE_DEVICE_KEY"), where: "AISLE_DEVICE_KEY" };
+  const dir = join(REPO, ".aisle", "keys");
+  const file = join(dir, `${opts.device}.key`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
+  }
+  return { key: readDeviceKey(readFileSync(file, "utf8"), file), where: file };
+}
+
+/** One line for what the device published, as a person reads it. */
+function describe(topic: string, m: Record<string, unknown>): string {
+  const kind = topic.slice(topic.lastIndexOf("/") + 1);
+  if (kind === "event") return `event  ${m.type} ${m.lane} ${m.grams} g${m.count === null ? "" : `, ${m.count} × ${m.sku || "item"}`} at ${((m.t_ms as number) / 1000).toFixed(1)} s (seq ${m.seq})`;
+  if (kind === "status") return `status ${m.state}${m.boot === undefined ? "" : ` (boot ${m.boot})`}`;
+  if (kind === "health" && m.kind === "fault") return `fault  cell ${m.cell} ${m.fault} ${m.active ? "began" : "cleared"}`;
+  if (kind === "audit") return `audit  ${m.what} changed by ${m.tech} (${m.cmd})`;
+  return "";
+}
+
+export async function simCommand(opts: SimOptions): Promise<number> {
+  if (opts.app !== "shelf") throw new UsageError(`--app ${opts.app}: only the shelf runs on MQTT so far (the gate goes on MQTT with the gate controller)`);
+  const speed = opts.speed === "max" ? "max" : Number(opts.speed);
+  if (speed !== "max" && !(speed >= 1 && Number.isFinite(speed))) throw new UsageError(`--speed ${opts.speed}: a number from 1 (real time) up, or max`);
+  if (!/^[a-z0-9-]{1,16}$/.test(opts.device)) throw new UsageError(`--device ${opts.device}: 1 to 16 of a-z, 0-9 and -`);
+  if (!existsSync(opts.trace)) throw new UsageError(`--trace ${opts.trace}: no such file`);
+  loadBoard(opts.board);
+  const { key, where } = keyFor(opts);
+  let embedded: EmbeddedBroker | undefined;
+  let url = opts.broker;
+  if (url === undefined) {
+    embedded = await startEmbeddedBroker(0);
+    url = embedded.url;
+  }
+  const watch = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 1000 });
+  watch.on("message", (topic, payload) => {
+    try {
+      const line = describe(topic, decoder.decode(payload));
+      if (line) process.stdout.write(`  ${line}\n`);
+    } catch {
+      // Not ours to print: someone else's payload on our topics.
+    }
+  });
+  watch.on("connect", () => void watch.subscribeAsync(`aisle/v1/${opts.device}/+`, { qos: 1 }));
+  const live = await startLiveShelf({
+    board: opts.board, trace: opts.trace, brokerUrl: url, deviceId: opts.device, key, speed,
+    onLine: (l) => {
+      if (!l.startsWith("~")) process.stdout.write(`  device: ${l}\n`);
+    },
+  });
+  process.stdout.write(`aisle sim: ${opts.device} (${opts.board}, shelf) on ${url}${embedded ? " (embedded broker)" : ""} at ${speed === "max" ? "full speed" : `${speed}x`}; key ${where}\n` +
+    `  calibrate it: aisle calibrate wizard --device ${opts.device} --broker ${url} --key-file ${where === "AISLE_DEVICE_KEY" ? "<file>" : where}\n  Ctrl-C stops it.\n`);
+  const interrupted = new Promise<void>((resolve) => process.once("SIGINT", resolve));
+  const finished = opts.hold ? new Promise<void>(() => {}) : live.waitUntilFed(3e6, 2 ** 31 - 1);
+  await Promise.race([interrupted, finished]);
+  await live.stop();
+  await watch.endAsync();
+  await embedded?.close();
+  process.stdout.write("aisle sim: stopped\n");
+  return 0;
+}
