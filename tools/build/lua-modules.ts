@@ -38,7 +38,10 @@ const HEADER = /^\["([^"]+)"\] = function\(\.\.\.\) ?$/gm;
 const ENTRY = /^local ____entry = require\("([^"]+)", \.\.\.\)$/m;
 const TSTL_REQUIRE = /^local function require\(file, \.\.\.\)\n[\s\S]*?\n\s*end\n\s*end\nend\n(?=____modules = \{)/m;
 
-/* Lazy modules are numbered 1..K, so that their factories kept after boot make an array. */
+/*
+ * Lazy modules are numbered 1..K. Their factories live in ____lazyWorld, whose closures exist
+ * only while it runs: after boot, the table of modules is empty until a lazy call fills it.
+ */
 const requireWithLazy = (k: number) => `local function require(file, ...)
     local value = ____moduleCache[file]
     if value ~= nil then
@@ -55,6 +58,8 @@ const requireWithLazy = (k: number) => `local function require(file, ...)
     ____moduleCache[file] = value
     return value
 end
+local ____booted = false
+local ____lazyWorld
 local function ____unload(...)
     local kept = {}
     for file, value in pairs(____moduleCache) do
@@ -63,11 +68,17 @@ local function ____unload(...)
         end
     end
     ____moduleCache = kept
+    if ____booted then
+        ____modules = {}
+    end
     return ...
 end
 local function ____lazy(file, name)
     return function(...)
         ____unload()
+        for file, module in pairs(____lazyWorld()) do
+            ____modules[file] = module
+        end
         return ____unload(require(file)[name](...))
     end
 end
@@ -178,9 +189,17 @@ export function luaModules(bundle: string, lazy: Record<string, string[]> = LAZY
       for (const l of lazyOf(m.name)) body = stubImports(body, m.name, l);
       out = out.slice(0, m.start) + body + out.slice(m.end);
     }
-    out = out.replace(TSTL_REQUIRE, requireWithLazy(loaded.length)).replace(ENTRY, (line) =>
-      `${line}\n____moduleCache = { ${[...shared].map((s) => `["${s}"] = ____moduleCache["${s}"]`).join(", ")} }\n` +
-      `____modules = { ${loaded.map((l) => `____modules["${l}"]`).join(", ")} }`);
+    // The lazy modules' factories move into ____lazyWorld; boot gets them too, with the others.
+    out = out.replace(TSTL_REQUIRE, requireWithLazy(loaded.length));
+    const blocks = [...modulesOf(out).values()];
+    const text = (m: Module) => out.slice(m.start, m.end).replace(/,?\n?$/, ",\n");
+    const world = `____lazyWorld = function()\n    return {\n${blocks.filter((m) => loaded.includes(m.name)).map(text).join("")}}\nend\n`;
+    const table = `____modules = {\n${blocks.filter((m) => !loaded.includes(m.name)).map(text).join("")}}\n` +
+      "for file, module in pairs(____lazyWorld()) do\n    ____modules[file] = module\nend\n";
+    const head = out.slice(0, blocks[0].start).replace(/____modules = \{\n$/, "");
+    const tail = out.slice(out.lastIndexOf("\n}\nlocal ____entry") + 3);
+    out = (head + world + table + tail).replace(ENTRY, (line) =>
+      `${line}\n____booted = true\n____moduleCache = { ${[...shared].map((s) => `["${s}"] = ____moduleCache["${s}"]`).join(", ")} }\n____modules = {}`);
   }
   const number = (whole: string, before: string, name: string, after: string) => (id.has(name) ? `${before}${id.get(name)}${after}` : whole);
   return out
