@@ -4,6 +4,7 @@ import ts from "typescript";
 import * as tstl from "typescript-to-lua";
 import { DIALECT_COMPILER_OPTIONS, dialectLibs, type DialectTarget } from "../dialect/check.ts";
 import { REPO } from "../paths.ts";
+import { inlineLuaConstants } from "./lua-constants.ts";
 import { LAZY_LUA_IMPORTS, luaModules } from "./lua-modules.ts";
 
 export class CompileError extends Error {
@@ -47,9 +48,14 @@ export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: s
 /**
  * luamin strips whitespace and comments and shortens local names: typescript-to-lua's output
  * halves, which is flash the ESP8266 does not have to spare and source its compiler need not hold.
+ * Constants go into the code that reads them first (lua-constants.ts).
  */
 function minifyLua(source: string): string {
   const require = createRequire(import.meta.url);
-  const luamin = require("luamin") as { minify(src: string): string };
-  return luamin.minify(source) + "\n";
+  const luamin = require("luamin") as { minify(src: unknown): string };
+  // luamin parses with these options (it sets them as luaparse's defaults); its own luaparse, so the AST is the one it knows.
+  const luaparse = createRequire(require.resolve("luamin"))("luaparse") as { parse(src: string, opts: object): unknown };
+  const ast = luaparse.parse(source, { scope: true, comments: false });
+  inlineLuaConstants(ast);
+  return luamin.minify(ast) + "\n";
 }
