@@ -74,20 +74,27 @@ export class EspruinoBoard {
    */
   boot(): void {
     this.run(this.opts.code, this.opts.filename);
-    for (let resets = 0; this.loadRequested && resets < 3; resets++) {
-      this.loadRequested = false;
-      this.timers.clear();
-      this.pins.clearWatch();
-      // Espruino closes every socket on a reset; events still on their way belong to the old code.
-      this.posted.length = 0;
-      void this.net.closeAll();
-      const bootCode = this.opts.storage.get(".bootcde");
-      if (bootCode === undefined) {
-        this.errors.push("load(): there is no .bootcde in Storage");
-        return;
-      }
-      this.run(bootCode, ".bootcde");
+    for (let resets = 0; this.loadRequested && resets < 3; resets++) this.reset();
+  }
+
+  /**
+   * load() was called: as Espruino does once the current code returns, timers and watches go,
+   * sockets close, and .bootcde runs from Storage in a fresh interpreter (the devices stay wired).
+   * A reboot command does this at any time, not just at boot.
+   */
+  private reset(): void {
+    this.loadRequested = false;
+    this.timers.clear();
+    this.pins.clearWatch();
+    // Espruino closes every socket on a reset; events still on their way belong to the old code.
+    this.posted.length = 0;
+    void this.net.closeAll();
+    const bootCode = this.opts.storage.get(".bootcde");
+    if (bootCode === undefined) {
+      this.errors.push("load(): there is no .bootcde in Storage");
+      return;
     }
+    this.run(bootCode, ".bootcde");
   }
 
   private run(stored: string, filename: string): void {
@@ -137,6 +144,10 @@ export class EspruinoBoard {
     for (; i < posted.length; i++) {
       this.guard(posted[i]);
       this.pins.drain(this.callback);
+      if (this.loadRequested) {
+        this.reset();
+        return i + 1;
+      }
     }
     posted.length = 0;
     return i;
@@ -171,6 +182,7 @@ export class EspruinoBoard {
         this.guard(timer.fn);
       }
       pins.drain(this.callback);
+      if (this.loadRequested) this.reset();
     }
     this.now = Math.max(this.now, endUs);
   }
