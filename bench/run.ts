@@ -5,7 +5,8 @@
  *   npm run bench -- --minutes 5     (length of the generated trace; default 20: shorter ones mostly
  *   measure the JIT warming up)
  * Trace reading (bench/trace-read.ts) is in the same table; --long [--long-gb N] also streams a
- * multi-GB trace in both forms and reports peak RSS.
+ * multi-GB trace in both forms and reports peak RSS. Then the MQTT benchmarks (bench/mqtt.ts:
+ * a signed command's round trip, and telemetry from N virtual shelves on one mosquitto).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { allRunners, boardFor, replayTrace } from "../sim/replay.ts";
 import { readTrace } from "../sim/trace/trace-reader.ts";
 import type { ShelfTrace } from "../sim/trace/trace-types.ts";
 import { bareLoop } from "./bare-loop.ts";
+import { mqttBench } from "./mqtt.ts";
 import { longRun, traceReadRates } from "./trace-read.ts";
 
 const minutes = Number(process.argv[process.argv.indexOf("--minutes") + 1]) || 20;
@@ -68,4 +70,6 @@ process.stdout.write(`${"".padEnd(10)} ${"samples/s".padStart(14)} ${"vs bare lo
 for (const [name, rate, ratio] of rows) {
   process.stdout.write(`${name.padEnd(10)} ${Math.round(rate).toLocaleString("en").padStart(14)} ${(ratio * 100).toFixed(2).padStart(12)}%\n`);
 }
+process.stdout.write("\n");
+await mqttBench((line) => process.stdout.write(line + "\n"));
 if (process.argv.includes("--long")) longRun(Number(process.argv[process.argv.indexOf("--long-gb") + 1]) || 2, (line) => process.stdout.write(line + "\n"));

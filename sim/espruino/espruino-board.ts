@@ -135,7 +135,11 @@ export class EspruinoBoard {
    */
   post(fn: () => void): void {
     this.posted.push(fn);
+    this.onPost?.();
   }
+
+  /** Told whenever something is posted, so a live driver can run it now rather than at its next step. */
+  onPost: (() => void) | undefined;
 
   /** Runs the posted callbacks in order, each as Espruino runs one (guarded, its watch callbacks after it). */
   runPosted(): number {

@@ -60,6 +60,7 @@ export class LiveEspruino {
         onLine?.(line);
       },
     });
+    this.board.onPost = this.wake;
   }
 
   /** Virtual µs since boot. */
@@ -114,6 +115,7 @@ export class LiveEspruino {
 
   private step = (): void => {
     this.timer = undefined;
+    this.waitingOnTimer = false;
     if (!this.running) return;
     let behind = false;
     try {
@@ -139,9 +141,20 @@ export class LiveEspruino {
     this.schedule(behind);
   };
 
+  /* A network event waits for no step timer: the step it needs runs at once (the clock still only goes as far as the wall allows). */
+  private wake = (): void => {
+    if (!this.running || this.speed === "max" || !this.waitingOnTimer) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    this.waitingOnTimer = false;
+    this.timer = setImmediate(this.step);
+  };
+
+  private waitingOnTimer = false;
+
   private schedule(now: boolean): void {
     if (!this.running) return;
     // setImmediate lets Node's poll phase (the sockets) run first; a timer waits for wall time to pass.
+    this.waitingOnTimer = !(this.speed === "max" || now);
     this.timer = this.speed === "max" || now ? setImmediate(this.step) : setTimeout(this.step, Math.max(1, this.stepUs / 1000 / this.speed));
   }
 

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from "mqtt";
+import { noDelay } from "../../tools/mqtt/no-delay.ts";
 
 /*
  * The host's half of the virtual NodeMCU's network (sim/nodemcu/mqtt-net.lua has the protocol):
@@ -114,7 +115,7 @@ export class MqttBridge {
   private dial(d: BoardDial): void {
     this.dials.push(d);
     if (this.links.has(d.conn)) throw new Error(`the board opened mqtt connection ${d.conn} twice`);
-    const client = mqtt.connect(this.brokerUrl ?? `mqtt://${d.host}:${d.port}`, {
+    const client = noDelay(mqtt.connect(this.brokerUrl ?? `mqtt://${d.host}:${d.port}`, {
       protocolVersion: 4,
       clientId: d.clientId,
       keepalive: d.keepaliveS,
@@ -124,7 +125,7 @@ export class MqttBridge {
       ...(d.user !== "" ? { username: d.user } : {}),
       ...(d.password.length > 0 ? { password: d.password } : {}),
       ...(d.willTopic !== "" ? { will: { topic: d.willTopic, payload: d.willPayload, qos: d.willQos as 0 | 1 | 2, retain: d.willRetain } } : {}),
-    });
+    }));
     const link: Link = { client, up: false, finished: false };
     this.links.set(d.conn, link);
     client.on("connect", () => {
@@ -155,5 +156,14 @@ export class MqttBridge {
       if (!wasFinished) ends.push(new Promise((resolve) => link.client.end(!announced, {}, () => resolve())));
     }
     await Promise.all(ends);
+  }
+
+  /**
+   * The board restarted: its connections drop as at a power cut (no DISCONNECT, so the broker
+   * publishes the wills) and are forgotten, since the next board numbers its own from 1 again.
+   */
+  async restart(): Promise<void> {
+    await this.endAll(false);
+    this.links.clear();
   }
 }

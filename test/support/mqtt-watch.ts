@@ -4,6 +4,7 @@ import { Decoder } from "cbor-x";
 /* Counters and clocks are 64-bit integers on the wire: numbers here (they stay below 2^53). */
 const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
+import { noDelay } from "../../tools/mqtt/no-delay.ts";
 
 export interface Seen {
   topic: string;
@@ -27,7 +28,7 @@ export class MqttWatch {
   }
 
   static async open(url: string, topic = "aisle/v1/#"): Promise<MqttWatch> {
-    const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 200, clean: false, clientId: `watch-${Math.random().toString(36).slice(2)}` });
+    const client = noDelay(mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 200, clean: false, clientId: `watch-${Math.random().toString(36).slice(2)}` }));
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
       client.once("error", reject);

@@ -13,6 +13,7 @@ import { Decoder } from "cbor-x";
 const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
 import { signCommand } from "./signed-command.ts";
+import { noDelay } from "./no-delay.ts";
 
 /** How long a signed command stays good on the device. */
 const DEADLINE_MS = 30_000;
@@ -54,7 +55,7 @@ export class DeviceClient {
 
   static async connect(url: string, device: string, key: Buffer, tech: string, auth: { username?: string; password?: string } = {}): Promise<DeviceClient> {
     if (key.length !== 32) throw new DeviceError(`the device key must be 32 bytes (64 hex digits); this one is ${key.length}`);
-    const client = mqtt.connect(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5000, clientId: `aisle-cal-${randomBytes(4).toString("hex")}`, ...auth });
+    const client = noDelay(mqtt.connect(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5000, clientId: `aisle-cal-${randomBytes(4).toString("hex")}`, ...auth }));
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
       client.once("error", (e) => reject(new DeviceError(`cannot reach the broker at ${url}: ${e.message}`)));
