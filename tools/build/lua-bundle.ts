@@ -42,7 +42,8 @@ export function luaBundle(entry: string, luaTarget: "5.1" | "5.3", bundleName: s
     }));
   }
   if (bundle === undefined) throw new CompileError(["typescript-to-lua wrote no bundle"]);
-  return minifyLua(luaModules(bundle, lazy));
+  // typescript-to-lua names each class (X.name = "X"), which nothing on a device reads: a slot of Lua heap in every class table.
+  return minifyLua(luaModules(bundle.replace(/^(\w+)\.name = "\1"\n/gm, ""), lazy));
 }
 
 /**
