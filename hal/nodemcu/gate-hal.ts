@@ -1,12 +1,12 @@
 import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo } from "../hal";
-import { NodeMcuClock } from "./clock";
+import { nodemcuClock } from "./clock";
 import { consoleLink, consoleLog } from "./console";
 import { NodeMcuDigitalIn, NodeMcuDigitalOut } from "./digital";
 import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuGateHal(board: BoardConstants): GateHal {
-  const clock = new NodeMcuClock();
+  const clock = nodemcuClock();
   const lanes: GateLaneIo[] = [];
   for (let i = 0; i < board.gateLanes.length; i++) {
     const p = board.gateLanes[i];

@@ -1,13 +1,13 @@
 import type { BoardConstants } from "../board";
 import type { ShelfHal } from "../hal";
 import type { LoadCell } from "../load-cell";
-import { NodeMcuClock } from "./clock";
+import { nodemcuClock } from "./clock";
 import { consoleLink, consoleLog } from "./console";
 import { nodemcuFileStore } from "./file-store";
 import { NodeMcuHx711Batch, NodeMcuHx711Polled } from "./hx711-cell";
 
 export function nodemcuShelfHal(board: BoardConstants): ShelfHal {
-  const clock = new NodeMcuClock();
+  const clock = nodemcuClock();
   const cells: LoadCell[] = [];
   for (let i = 0; i < board.cells.length; i++) {
     cells.push(board.cells.length === 1 ? new NodeMcuHx711Batch(board.cells[i], i, clock) : new NodeMcuHx711Polled(board.cells[i], i, clock));
