@@ -14,7 +14,6 @@ export const PROTOCOL_VERSION = 1;
 export type CommandSink = (payload: string) => void;
 
 export class Telemetry implements MqttEvents {
-  readonly prefix: string;
   /** Messages of this boot so far: the last seq handed out. */
   seq = 0;
   /** The token of the outbox message on the wire, 0 when none is. */
@@ -25,8 +24,11 @@ export class Telemetry implements MqttEvents {
   /** Where command payloads go; the app sets it once it has what commands act on. */
   onCommand: CommandSink = (): void => {};
 
-  constructor(private readonly link: MqttLink, private readonly outbox: Outbox, readonly dev: string, readonly boot: number) {
-    this.prefix = "aisle/v1/" + dev + "/";
+  constructor(private readonly link: MqttLink, private readonly outbox: Outbox, readonly dev: string, readonly boot: number) {}
+
+  /* The device's topic: made at each use rather than kept, as a ninth field would double the object's hash part in Lua. */
+  topic(name: string): string {
+    return "aisle/v1/" + this.dev + "/" + name;
   }
 
   /**
@@ -39,7 +41,7 @@ export class Telemetry implements MqttEvents {
   }
 
   start(session: MqttSession): void {
-    session.willTopic = this.prefix + "status";
+    session.willTopic = this.topic("status");
     session.willPayload = this.statusPayload(false);
     this.link.connect(session, this);
   }
@@ -56,7 +58,7 @@ export class Telemetry implements MqttEvents {
 
   /** Queues a message for the topic (event, health, audit) and sends it when its turn comes. */
   send(topic: string, w: CborWriter): void {
-    if (!this.outbox.push(this.prefix + topic, w.done())) {
+    if (!this.outbox.push(this.topic(topic), w.done())) {
       this.unreported++;
     }
     this.drain();
@@ -64,13 +66,13 @@ export class Telemetry implements MqttEvents {
 
   /** Sends now, at QoS 0 and outside the outbox: periodic health, raw samples, replies are at QoS 1 but not queued. */
   direct(topic: string, payload: string, qos: number): void {
-    this.link.publish(this.prefix + topic, payload, qos, false);
+    this.link.publish(this.topic(topic), payload, qos, false);
   }
 
   /* Subscribed before "online" goes out: the broker takes a connection's packets in order, so whoever sees the device online can command it. */
   up(): void {
-    this.link.subscribe(this.prefix + "cmd");
-    this.link.publish(this.prefix + "status", this.statusPayload(true), 1, true);
+    this.link.subscribe(this.topic("cmd"));
+    this.link.publish(this.topic("status"), this.statusPayload(true), 1, true);
     this.inflight = 0;
     this.drain();
   }
@@ -80,7 +82,7 @@ export class Telemetry implements MqttEvents {
   }
 
   message(topic: string, payload: string): void {
-    if (topic === this.prefix + "cmd") {
+    if (topic === this.topic("cmd")) {
       this.onCommand(payload);
     }
   }

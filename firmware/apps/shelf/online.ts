@@ -61,6 +61,8 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   const period = Number(hal.store.read("cfg"));
   let streamUntilMs = -1;
   let pipeline: ShelfPipeline;
+  // Only the cells: the closures below would keep the whole board object alive.
+  const cells = board.cells;
   const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
@@ -68,7 +70,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
     nowMs: (): number => hal.clock.nowMs(),
     reconfigure: (): void => {
-      pipeline = new ShelfPipeline(device.cal, board.cells, device.lanes,
+      pipeline = new ShelfPipeline(device.cal, cells, device.lanes,
         (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => sendFault(telemetry, h));
     },
     streamFor: (secs: number): void => {
