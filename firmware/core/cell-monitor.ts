@@ -13,56 +13,59 @@ const WINDOW_MS = 1000;
 /** A window older than this is no longer the plate's state. */
 const FRESH_MS = 2500;
 
+/* Per cell, in one array (one table in Lua rather than eight, nor an object of eight fields): the window's sum of batch means, */
+const SUM = 0;
+/* its batches, their lowest and highest mean, the sum of their variances of a mean, when it began (-1: not begun), */
+const BATCHES = 1;
+const LO = 2;
+const HI = 3;
+const VAR_SUM = 4;
+const SINCE_MS = 5;
+/* and the last complete window: its mean (NaN when it was not still) and when it ended. */
+const STABLE_MEAN = 6;
+const STABLE_AT_MS = 7;
+const FIELDS = 8;
+
 export class CellMonitor {
-  private readonly sum: number[] = [];
-  private readonly batches: number[] = [];
-  private readonly lo: number[] = [];
-  private readonly hi: number[] = [];
-  private readonly varSum: number[] = [];
-  private readonly sinceMs: number[] = [];
-  /** The last complete window: its mean (NaN when it was not still) and when it ended. */
-  private readonly stableMean: number[] = [];
-  private readonly stableAtMs: number[] = [];
+  private readonly s: number[] = [];
 
   constructor(cellCount: number) {
     for (let c = 0; c < cellCount; c++) {
-      this.sum.push(0);
-      this.batches.push(0);
-      this.lo.push(0);
-      this.hi.push(0);
-      this.varSum.push(0);
-      this.sinceMs.push(-1);
-      this.stableMean.push(NaN);
-      this.stableAtMs.push(-1);
+      for (let f = 0; f < FIELDS; f++) {
+        this.s.push(f === SINCE_MS || f === STABLE_AT_MS ? -1 : f === STABLE_MEAN ? NaN : 0);
+      }
     }
   }
 
   /** A batch's mean and variance (counts, counts²) of n samples, the last at tMs. */
   push(cell: number, mean: number, variance: number, n: number, tMs: number): void {
-    if (this.sinceMs[cell] < 0) {
-      this.sinceMs[cell] = tMs;
-      this.lo[cell] = mean;
-      this.hi[cell] = mean;
+    const s = this.s;
+    const k = cell * FIELDS;
+    if (s[k + SINCE_MS] < 0) {
+      s[k + SINCE_MS] = tMs;
+      s[k + LO] = mean;
+      s[k + HI] = mean;
     }
-    this.sum[cell] = this.sum[cell] + mean;
-    this.batches[cell] = this.batches[cell] + 1;
-    this.varSum[cell] = this.varSum[cell] + variance / n;
-    this.lo[cell] = Math.min(this.lo[cell], mean);
-    this.hi[cell] = Math.max(this.hi[cell], mean);
-    if (tMs - this.sinceMs[cell] >= WINDOW_MS && this.batches[cell] >= 2) {
-      const k = this.batches[cell];
-      const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(this.varSum[cell] / k));
-      this.stableMean[cell] = this.hi[cell] - this.lo[cell] <= spreadLimit ? this.sum[cell] / k : NaN;
-      this.stableAtMs[cell] = tMs;
-      this.sum[cell] = 0;
-      this.batches[cell] = 0;
-      this.varSum[cell] = 0;
-      this.sinceMs[cell] = -1;
+    s[k + SUM] = s[k + SUM] + mean;
+    s[k + BATCHES] = s[k + BATCHES] + 1;
+    s[k + VAR_SUM] = s[k + VAR_SUM] + variance / n;
+    s[k + LO] = Math.min(s[k + LO], mean);
+    s[k + HI] = Math.max(s[k + HI], mean);
+    if (tMs - s[k + SINCE_MS] >= WINDOW_MS && s[k + BATCHES] >= 2) {
+      const b = s[k + BATCHES];
+      const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(s[k + VAR_SUM] / b));
+      s[k + STABLE_MEAN] = s[k + HI] - s[k + LO] <= spreadLimit ? s[k + SUM] / b : NaN;
+      s[k + STABLE_AT_MS] = tMs;
+      s[k + SUM] = 0;
+      s[k + BATCHES] = 0;
+      s[k + VAR_SUM] = 0;
+      s[k + SINCE_MS] = -1;
     }
   }
 
   /** The cell's still mean in raw counts, or NaN when it moved, or has not been read lately. */
   stable(cell: number, nowMs: number): number {
-    return nowMs - this.stableAtMs[cell] <= FRESH_MS && this.stableAtMs[cell] >= 0 ? this.stableMean[cell] : NaN;
+    const k = cell * FIELDS;
+    return nowMs - this.s[k + STABLE_AT_MS] <= FRESH_MS && this.s[k + STABLE_AT_MS] >= 0 ? this.s[k + STABLE_MEAN] : NaN;
   }
 }
