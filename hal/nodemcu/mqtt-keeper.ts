@@ -36,7 +36,8 @@ export abstract class MqttKeeper {
     this.events = events;
     this.closed = false;
     this.backoffMs = FIRST_BACKOFF_MS;
-    this.dial();
+    this.dialing = true;
+    this.open(this.session);
   }
 
   isUp(): boolean {
@@ -55,11 +56,6 @@ export abstract class MqttKeeper {
     this.hangUp();
   }
 
-  private dial(): void {
-    this.dialing = true;
-    this.open(this.session);
-  }
-
   protected connected(): void {
     this.dialing = false;
     this.up = true;
@@ -74,10 +70,12 @@ export abstract class MqttKeeper {
     this.up = false;
     this.dialing = false;
     this.forget();
-    // A closure made at each drop rather than kept in a field: with the ESP8266 link's own, 17 fields would double the object's hash part in Lua.
+    // A closure made at each drop rather than kept in a field, and no dial() method: in Lua a 17th field would double
+    // the ESP8266 link's hash part, and a 9th method the prototype's.
     this.retry = afterMs(this.backoffMs, (): void => {
       this.retry = -1;
-      this.dial();
+      this.dialing = true;
+      this.open(this.session);
     });
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     this.events.down();
