@@ -49,6 +49,9 @@ function periodicHealth(d: ShelfDevice, free: number): string {
  */
 export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): void {
   const cellCount = hal.cells.length;
+  // What the closures below use of the HAL: held alone, the rest of it (log, cells) is not kept for good.
+  const clock = hal.clock;
+  const system = hal.system;
   const record = loadCalibration(hal.store, cellCount);
   if (record === undefined) {
     hal.log.error("uncalibrated");
@@ -68,16 +71,16 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
     cal: record === undefined ? raw(cellCount) : record.cells, session: undefined,
     monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
-    nowMs: (): number => hal.clock.nowMs(),
+    nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {
       pipeline = new ShelfPipeline(device.cal, cells, device.lanes,
         (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => sendFault(telemetry, h));
     },
     streamFor: (secs: number): void => {
-      streamUntilMs = hal.clock.nowMs() + secs * 1000;
+      streamUntilMs = clock.nowMs() + secs * 1000;
     },
     reboot: (): void => {
-      hal.clock.after(REBOOT_DELAY_MS, (): void => hal.system.reboot());
+      clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
     },
   };
   device.reconfigure();
@@ -96,13 +99,13 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
-  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs()));
+  clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(clock.nowMs()));
   let sinceHealthMs = 0;
-  hal.clock.every(1000, (): void => {
+  clock.every(1000, (): void => {
     sinceHealthMs = sinceHealthMs + 1000;
     if (sinceHealthMs >= device.healthPeriodS * 1000) {
       sinceHealthMs = 0;
-      telemetry.direct("health", periodicHealth(device, hal.system.freeMemory()), 0);
+      telemetry.direct("health", periodicHealth(device, system.freeMemory()), 0);
     }
   });
   if (config.bad !== "") {

@@ -33,14 +33,17 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
     lanes = defaultLanes(cellCount);
   }
   const prefix = "aisle/" + board.deviceId;
+  // What the closures below use of the HAL: held alone, the rest of it (log, store, cells) is not kept for good in Lua.
+  const link = hal.link;
+  const clock = hal.clock;
   const pipeline = new ShelfPipeline(cal, board.cells, lanes,
-    (e: ShelfEvent): void => hal.link.publish(prefix + "/event", shelfEventJson(e)),
-    (h: HealthEvent): void => hal.link.publish(prefix + "/health", healthEventJson(h)));
+    (e: ShelfEvent): void => link.publish(prefix + "/event", shelfEventJson(e)),
+    (h: HealthEvent): void => link.publish(prefix + "/health", healthEventJson(h)));
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void =>
     pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
-  hal.clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(hal.clock.nowMs()));
+  clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(clock.nowMs()));
   hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes");
 }
