@@ -22,7 +22,7 @@ function vb.hx711_stream(chip)
     local s = table.concat(batch.parts)
     batch.parts = {}
     -- The C module stamps with system_get_time(): 32 bits on the ESP8266 (tmr.now keeps 31).
-    vb.call(batch.cb, s, vb.now_us % 4294967296, 0)
+    vb.call(batch.cb, s, vb.uptime_us() % 4294967296, 0)
   end
   return true
 end

@@ -5,7 +5,7 @@ node = {}
 if vb.mcu == "esp32" then
   -- µs since boot, as a float (a float build pushes it with lua_pushnumber), and the bits above 53.
   function node.uptime()
-    return vb.now_us + 0.0, 0
+    return vb.uptime_us() + 0.0, 0
   end
 end
 
@@ -14,8 +14,25 @@ function node.heap()
   return math.floor(vb.heap_bytes - (collectgarbage("count") * 1024 - (vb.baseline_bytes or 0)))
 end
 
-function node.restart()
-  vb.write("~restart\n")
+-- The reset itself (vboard.lua's header): the flash file system for a host that boots the next
+-- board on it, then the end of this Lua.
+function vb.restart()
+  if vb.dump_on_restart then
+    local names = {}
+    for name in pairs(vb.fs) do names[#names + 1] = name end
+    table.sort(names)
+    for _, name in ipairs(names) do
+      vb.write("~fs " .. name .. " " .. vb.fs[name]:gsub(".", function(c) return string.format("%02x", c:byte()) end) .. "\n")
+    end
+  end
+  vb.write(string.format("~restart %d\n", vb.now_us))
   vb.flush()
   os.exit(4)
+end
+
+-- The ESP8266's system_restart() returns, and the chip resets once the running callback is over;
+-- the ESP32's esp_restart() does not return.
+function node.restart()
+  if vb.mcu == "esp32" then vb.restart() end
+  vb.restart_pending = true
 end

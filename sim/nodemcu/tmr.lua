@@ -29,7 +29,8 @@ local function arm(t)
   seq = seq + 1
   t.seq = seq
   local from = vb.now_us
-  if TICK_US ~= nil then from = from - from % TICK_US end
+  -- Ticks count from the boot.
+  if TICK_US ~= nil then from = from - vb.uptime_us() % TICK_US end
   t.due = from + t.interval_us
   armed[t] = true
 end
@@ -73,7 +74,7 @@ if vb.mcu == "esp8266" then
   end
 
   function tmr.time()
-    return math.floor(vb.now_us / 1000000)
+    return math.floor(vb.uptime_us() / 1000000)
   end
 end
 

@@ -4,7 +4,9 @@
 -- (hal/nodemcu-esp32: tmr, gpio.config/trig(pin, level) run as tasks, spi, node.uptime, io).
 -- The host (sim/nodemcu/lua-board.ts) feeds it over stdin, one command a line, in time order:
 --   M mcu heap_bytes      esp8266 (tmr.now wraps at 2^31 µs) or esp32; the heap the firmware leaves Lua
---   O option              spi-bitwise: clock every SPI transfer bit by bit (no whole-read shortcut)
+--   O option              spi-bitwise: clock every SPI transfer bit by bit (no whole-read shortcut);
+--                         dump-on-restart: node.restart() prints the flash file system first (below)
+--   S t_us                the board starts at t_us of the host's timeline, not 0 (after a restart)
 --   F name hex            a file in the flash file system
 --   H cell dout sck settle_us   an HX711 wired to those pins, settling that long after a reset
 --   L pin level           an input's level before boot
@@ -24,9 +26,20 @@
 -- Order at one instant, as on the Espruino board: the stimulus, the callbacks it causes (on the
 -- ESP32, the tasks its interrupts post), then timers due at that instant (by arming order). The
 -- board prints what the firmware prints; its own lines start with "~".
+-- node.restart() is a hard reset: the ESP8266's (system_restart) once the callback that asked has
+-- returned, the ESP32's (esp_restart) at once. The board prints "~restart t_us" and exits with
+-- code 4, which ends a batch run. A live host asks for "O dump-on-restart" and gets the flash file
+-- system first, "~fs NAME HEX" a file, then boots a new board (a new Lua process) on those files
+-- with "S t_us": the Lua state, timers, gpio callbacks and mqtt clients are gone (the host drops
+-- their sockets without DISCONNECT, as the chip's reset does, so the broker sends the wills), the
+-- devices are wired again (HX711s afresh, inputs at the levels the host's stimuli left), and it
+-- boots at the instant of the reset (the boot ROM's time is not modelled). One timeline: vb.now_us
+-- and every command's time are the host's and go on across restarts, so a trace's stimuli keep
+-- their meaning; what the firmware reads (tmr.now, tmr.time, node.uptime, the gpio and hx711
+-- timestamps) is time since the boot, vb.now_us - vb.boot_us, as the chip's counters start from 0.
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local vb = { now_us = 0, mcu = "esp8266", fs = {}, panicked = false }
+local vb = { now_us = 0, boot_us = 0, mcu = "esp8266", fs = {}, panicked = false }
 _G.__vboard = vb
 
 -- The host's own io: on the ESP32 the firmware's io is the emulated one on the flash file system.
@@ -44,14 +57,24 @@ end
 vb.panic = panic
 
 -- NodeMCU panics and reboots on an error in a callback; the virtual board reports it and stops.
+-- A restart the callback asked for (ESP8266) happens once the outermost callback has returned.
+local depth = 0
 function vb.call(fn, ...)
+  depth = depth + 1
   local ok, err = pcall(fn, ...)
+  depth = depth - 1
   if not ok then panic(err) end
+  if vb.restart_pending and depth == 0 then vb.restart() end
+end
+
+-- Time since the last boot, which the chip's own counters give.
+function vb.uptime_us()
+  return vb.now_us - vb.boot_us
 end
 
 function vb.raw_us()
-  if vb.mcu == "esp8266" then return vb.now_us % 2147483648 end
-  return vb.now_us
+  if vb.mcu == "esp8266" then return vb.uptime_us() % 2147483648 end
+  return vb.uptime_us()
 end
 
 -- Tasks posted from interrupts (ESP32), run in order once the current callback has returned.
@@ -149,7 +172,12 @@ for line in lines() do
     vb.mcu = mcu
     vb.heap_bytes = tonumber(heap)
   elseif op == "O" then
-    if line == "O spi-bitwise" then vb.spi_bitwise = true else panic("vboard: unknown option " .. line:sub(3, 40)) end
+    if line == "O spi-bitwise" then vb.spi_bitwise = true
+    elseif line == "O dump-on-restart" then vb.dump_on_restart = true
+    else panic("vboard: unknown option " .. line:sub(3, 40)) end
+  elseif op == "S" then
+    local t = tonumber(line:match("^S (%d+)$") or panic("vboard: bad command " .. line:sub(1, 40)))
+    vb.now_us, vb.boot_us = t, t
   elseif op == "B" then
     -- Boot. ~code is what the app's compiled functions take when they are loaded into RAM;
     -- ~heap is what the app holds once booted with its code in flash, as NodeMCU's LFS keeps it
