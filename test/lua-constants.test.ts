@@ -29,11 +29,11 @@ local function nups(f)
   return n
 end
 print(m.shadowed(nil, 1), m.constants(nil, 2), m.label(nil), m.count(nil), m.count(nil), m.moved(nil), m.moved(nil))
-print(nups(m.shadowed), nups(m.constants), nups(m.label), nups(m.count) > 0, nups(m.moved) > 0)
+print(nups(m.shadowed), nups(m.constants), nups(m.label), nups(m.count) > 0, nups(m.moved) > 0, nups(m.pair), table.concat(m.pair(nil), ","))
 `);
       const out = execFileSync(`lua${lua}`, [probe], { encoding: "utf8" }).trim().split("\n");
       expect(out[0].split("\t").map((v) => v.replace(/\.0$/, ""))).toEqual(["11", "10.5", "limit:7", "1", "2", "2", "3"]);
-      expect(out[1].split("\t")).toEqual(["0", "0", "0", "true", "true"]);
+      expect(out[1].split("\t")).toEqual(["0", "0", "0", "true", "true", "0", "3,7"]);
     });
   }
 });

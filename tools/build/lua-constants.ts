@@ -21,6 +21,8 @@ const isLiteral = (n: Node): boolean =>
 
 const copy = (n: Node): Node => JSON.parse(JSON.stringify(n));
 
+const LEAF_KEYS = new Set(["type", "loc", "range", "raw", "value", "name", "isLocal", "operator", "indexer"]);
+
 /** A binding: a local declared at some point, with the literal it is known to hold (if any). */
 interface Binding {
   name: string;
@@ -60,56 +62,30 @@ function walkModule(m: ModuleInfo): void {
   let exportsBinding: Binding | undefined;
   const expr = (parent: Node, key: string | number, scope: Scope): void => {
     const n = parent[key];
-    if (n === null || n === undefined) return;
-    switch (n.type) {
-      case "Identifier": {
-        const b = scope.find(n.name);
-        if (b) b.uses.push({ parent, key });
-        return;
+    if (n === null || typeof n !== "object") return;
+    if (n.type === "Identifier") {
+      scope.find(n.name)?.uses.push({ parent, key });
+    } else if (n.type === "FunctionDeclaration") {
+      fn(n, scope);
+    } else if (n.type === "MemberExpression") {
+      if (n.base.type === "Identifier" && exportsBinding && scope.find(n.base.name) === exportsBinding) {
+        const list = m.exportUses.get(n.identifier.name) ?? [];
+        list.push({ parent, key });
+        m.exportUses.set(n.identifier.name, list);
+      } else {
+        expr(n, "base", scope);
       }
-      case "MemberExpression":
-        if (n.base.type === "Identifier" && exportsBinding && scope.find(n.base.name) === exportsBinding) {
-          const list = m.exportUses.get(n.identifier.name) ?? [];
-          list.push({ parent, key });
-          m.exportUses.set(n.identifier.name, list);
-          return;
-        }
-        expr(n, "base", scope);
-        return;
-      case "IndexExpression":
-        expr(n, "base", scope);
-        expr(n, "index", scope);
-        return;
-      case "CallExpression":
-        expr(n, "base", scope);
-        n.arguments.forEach((_: Node, i: number) => expr(n.arguments, i, scope));
-        return;
-      case "StringCallExpression":
-        expr(n, "base", scope);
-        return;
-      case "TableCallExpression":
-        expr(n, "base", scope);
-        expr(n, "arguments", scope);
-        return;
-      case "BinaryExpression":
-      case "LogicalExpression":
-        expr(n, "left", scope);
-        expr(n, "right", scope);
-        return;
-      case "UnaryExpression":
-        expr(n, "argument", scope);
-        return;
-      case "TableConstructorExpression":
-        for (const f of n.fields) {
-          if (f.type === "TableKey") expr(f, "key", scope);
-          expr(f, "value", scope);
-        }
-        return;
-      case "FunctionDeclaration":
-        fn(n, scope);
-        return;
-      default:
-        return;
+    } else if (n.type === "TableKeyString" || n.type === "TableValue" || n.type === "TableKey") {
+      if (n.type === "TableKey") expr(n, "key", scope);
+      expr(n, "value", scope);
+    } else {
+      // Any other expression: its subexpressions (a field name or an operator is no variable).
+      for (const k of Object.keys(n)) {
+        if (LEAF_KEYS.has(k)) continue;
+        const c = n[k];
+        if (Array.isArray(c)) c.forEach((_: Node, i: number) => expr(c, i, scope));
+        else expr(n, k, scope);
+      }
     }
   };
   const fn = (n: Node, scope: Scope): void => {
