@@ -4,6 +4,7 @@ import { linearCell, type CellCal } from "../../core/calibration";
 import { loadCalibration } from "../../core/calibration-store";
 import { CellMonitor } from "../../core/cell-monitor";
 import { CborWriter } from "../../core/cbor-writer";
+import { faultName } from "../../core/cell-filter";
 import { loadDeviceConfig } from "../../core/device-config";
 import { formatInt } from "../../core/format";
 import { Outbox } from "../../core/outbox";
@@ -35,11 +36,33 @@ function nextBoot(d: OnlineShelfHal): number {
   return boot;
 }
 
-function periodicHealth(d: ShelfDevice, free: number): string {
+/** A cell's slots in the faults array: the fault active now (0: none), then how often each kind happened since boot. */
+const FAULT_SLOTS = 5;
+
+/** Keeps the faults array up to date from a health event. */
+function noteFault(faults: number[], h: HealthEvent): void {
+  const at = h.cell * FAULT_SLOTS;
+  if (h.active) {
+    faults[at] = h.fault;
+  } else if (faults[at] === h.fault) {
+    faults[at] = 0;
+  }
+  faults[at + h.fault] = h.count;
+}
+
+function periodicHealth(d: ShelfDevice, free: number, faults: number[]): string {
   const t = d.telemetry;
-  return new CborWriter().map(10).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
+  const w = new CborWriter().map(11).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
     .text("kind").text("periodic").text("t_ms").int(Math.floor(d.nowMs())).text("uptime_s").int(Math.floor(d.nowMs() / 1000))
-    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected).done();
+    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected)
+    .text("faults").array(faults.length / FAULT_SLOTS);
+  for (let at = 0; at < faults.length; at = at + FAULT_SLOTS) {
+    w.map(FAULT_SLOTS).text("now").text(faultName(faults[at]));
+    for (let kind = 1; kind < FAULT_SLOTS; kind++) {
+      w.text(faultName(kind)).int(faults[at + kind]);
+    }
+  }
+  return w.done();
 }
 
 /**
@@ -66,6 +89,10 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   let pipeline: ShelfPipeline;
   // Only the cells: the closures below would keep the whole board object alive.
   const cells = board.cells;
+  const faults: number[] = [];
+  for (let i = 0; i < cellCount * FAULT_SLOTS; i++) {
+    faults.push(0);
+  }
   const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
@@ -74,7 +101,10 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {
       pipeline = new ShelfPipeline(device.cal, cells, device.lanes,
-        (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => sendFault(telemetry, h));
+        (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => {
+          noteFault(faults, h);
+          sendFault(telemetry, h);
+        });
     },
     streamFor: (secs: number): void => {
       streamUntilMs = clock.nowMs() + secs * 1000;
@@ -105,7 +135,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     sinceHealthMs = sinceHealthMs + 1000;
     if (sinceHealthMs >= device.healthPeriodS * 1000) {
       sinceHealthMs = 0;
-      telemetry.direct("health", periodicHealth(device, system.freeMemory()), 0);
+      telemetry.direct("health", periodicHealth(device, system.freeMemory(), faults), 0);
     }
   });
   if (config.bad !== "") {
