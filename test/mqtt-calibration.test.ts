@@ -8,12 +8,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLiveShelf, type LiveShelf } from "../sim/live/live-shelf.ts";
-import { DeviceClient } from "../tools/mqtt/device-client.ts";
+import type { LiveShelf } from "../sim/live/live-shelf.ts";
+import type { DeviceClient } from "../tools/mqtt/device-client.ts";
 import { encodeBody, signCommand } from "../tools/mqtt/signed-command.ts";
 import { calibrationTrace, TRUE_G_PER_COUNT, TRUE_OFFSET } from "./support/calibration-trace.ts";
 import { Mosquitto } from "./support/mosquitto.ts";
-import { MqttWatch } from "./support/mqtt-watch.ts";
+import type { MqttWatch } from "./support/mqtt-watch.ts";
+import { onlineShelf, type OnlineShelf } from "./support/online-shelf.ts";
 
 const KEY = Buffer.from("5e".repeat(32), "hex");
 const dir = mkdtempSync(join(tmpdir(), "aisle-cal-"));
@@ -31,20 +32,17 @@ afterAll(async () => {
 for (const board of ["espruino-esp32", "nodemcu-esp8266"]) {
   describe(`calibration over MQTT on ${board}`, () => {
     const device = `cal-${board.split("-")[0]}`;
+    let shelf: OnlineShelf;
     let live: LiveShelf;
     let watch: MqttWatch;
     let tech: DeviceClient;
 
     beforeAll(async () => {
-      watch = await MqttWatch.open(broker.url, `aisle/v1/${device}/#`);
-      live = await startLiveShelf({ board, trace: tracePath, brokerUrl: broker.url, deviceId: device, key: KEY, speed: 8 });
-      await watch.until(() => watch.on("/status").some((s) => s.state === "online"), "the device online");
-      tech = await DeviceClient.connect(broker.url, device, KEY, "alice");
+      shelf = await onlineShelf(broker, { board, trace: tracePath, device, key: KEY, speed: 8 });
+      ({ live, watch, tech } = shelf);
     });
     afterAll(async () => {
-      await tech.close();
-      await watch.close();
-      await live.stop();
+      await shelf.close();
     });
 
     it("tares on the empty plate, spans on 500 g, verifies on 200 g, commits, and audits it under the technician's name", async () => {

@@ -7,12 +7,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLiveShelf, type LiveShelf } from "../sim/live/live-shelf.ts";
-import { DeviceClient, type Reply } from "../tools/mqtt/device-client.ts";
+import type { LiveShelf } from "../sim/live/live-shelf.ts";
+import type { DeviceClient, Reply } from "../tools/mqtt/device-client.ts";
 import { calibrationTrace } from "./support/calibration-trace.ts";
 import { hostileCommands } from "./support/command-fuzz.ts";
 import { Mosquitto } from "./support/mosquitto.ts";
-import { MqttWatch } from "./support/mqtt-watch.ts";
+import type { MqttWatch } from "./support/mqtt-watch.ts";
+import { onlineShelf, type OnlineShelf } from "./support/online-shelf.ts";
 
 const KEY = Buffer.from("a7".repeat(32), "hex");
 const WINDOW = 500;
@@ -26,6 +27,7 @@ function state(r: Reply): unknown {
 for (const [board, count] of [["espruino-esp32", 100_000], ["nodemcu-esp8266", 10_000]] as const) {
   describe(`${count} hostile commands at ${board}`, () => {
     let broker: Mosquitto;
+    let shelf: OnlineShelf;
     let live: LiveShelf;
     let watch: MqttWatch;
     let tech: DeviceClient;
@@ -35,17 +37,11 @@ for (const [board, count] of [["espruino-esp32", 100_000], ["nodemcu-esp8266", 1
       const dir = mkdtempSync(join(tmpdir(), "aisle-fuzz-"));
       writeFileSync(join(dir, "quiet.trace.csv"), calibrationTrace());
       broker = await new Mosquitto().start();
-      const online = await MqttWatch.open(broker.url, `aisle/v1/${device}/status`);
-      watch = await MqttWatch.open(broker.url, `aisle/v1/${device}/reply`);
-      live = await startLiveShelf({ board, trace: join(dir, "quiet.trace.csv"), brokerUrl: broker.url, deviceId: device, key: KEY, speed: 1 });
-      await online.until(() => online.seen.some((s) => s.body.state === "online"), "the device online");
-      await online.close();
-      tech = await DeviceClient.connect(broker.url, device, KEY, "auditor");
+      shelf = await onlineShelf(broker, { board, trace: join(dir, "quiet.trace.csv"), device, key: KEY, speed: 1, tech: "auditor", watch: "reply" });
+      ({ live, watch, tech } = shelf);
     });
     afterAll(async () => {
-      await tech.close();
-      await watch.close();
-      await live.stop();
+      await shelf.close();
       await broker.stop();
     });
 

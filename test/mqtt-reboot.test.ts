@@ -8,11 +8,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLiveShelf, type LiveShelf } from "../sim/live/live-shelf.ts";
-import { DeviceClient } from "../tools/mqtt/device-client.ts";
+import type { LiveShelf } from "../sim/live/live-shelf.ts";
+import type { DeviceClient } from "../tools/mqtt/device-client.ts";
 import { calibrationTrace } from "./support/calibration-trace.ts";
 import { Mosquitto } from "./support/mosquitto.ts";
-import { MqttWatch } from "./support/mqtt-watch.ts";
+import type { MqttWatch } from "./support/mqtt-watch.ts";
+import { onlineShelf, type OnlineShelf } from "./support/online-shelf.ts";
 
 const KEY = Buffer.alloc(32, 0x42);
 const dir = mkdtempSync(join(tmpdir(), "aisle-reboot-"));
@@ -30,21 +31,18 @@ afterAll(async () => {
 for (const board of ["espruino-esp32", "nodemcu-esp8266"]) {
   describe(`reboot over MQTT on ${board}`, () => {
     const device = `reboot-${board.split("-")[0]}`;
+    let shelf: OnlineShelf;
     let live: LiveShelf;
     let watch: MqttWatch;
     let tech: DeviceClient;
 
     beforeAll(async () => {
-      watch = await MqttWatch.open(broker.url, `aisle/v1/${device}/#`);
-      live = await startLiveShelf({ board, trace: join(dir, "t.trace.csv"), brokerUrl: broker.url, deviceId: device, key: KEY, speed: 4 });
-      await watch.until(() => watch.on("/status").some((s) => s.state === "online"), "online");
-      tech = await DeviceClient.connect(broker.url, device, KEY, "dave");
+      shelf = await onlineShelf(broker, { board, trace: join(dir, "t.trace.csv"), device, key: KEY, speed: 4, tech: "dave" });
+      ({ live, watch, tech } = shelf);
     });
 
     afterAll(async () => {
-      await tech.close();
-      await watch.close();
-      await live.stop();
+      await shelf.close();
     });
 
     it("replies, goes offline, and comes back as the next boot with its Store intact", async () => {
