@@ -46,6 +46,16 @@ gen.command("shelf")
   .action(async (opts) => {
     process.exitCode = (await import("./commands/gen.ts")).genShelfCommand(opts);
   });
+gen.command("gate")
+  .description("write NAME.trace.csv and NAME.truth.jsonl for a gate scenario, from a seed (docs/gate-scenarios.md)")
+  .requiredOption("--scenario <name>", "single, groups, tailgate, children, carts, loiter, wrong-way, forced, held-open, emergency, flicker, or all")
+  .option("--seed <n>", "the random seed: the same seed gives the same files", "1")
+  .option("--duration-s <s>", "length of each trace (default: the scenario's own)")
+  .requiredOption("--out <prefix>", "path prefix of the files to write (PREFIX-SCENARIO with all)")
+  .option("--json", "list what was written as JSON")
+  .action(async (opts) => {
+    process.exitCode = (await import("./commands/gen-gate.ts")).genGateCommand(opts);
+  });
 
 const trace = program.command("trace").description("convert traces between their forms, and import recordings from elsewhere");
 trace.command("convert")
