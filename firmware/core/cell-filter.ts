@@ -18,14 +18,70 @@ import { gramsFromCounts, gramsPerCountAt, type CellCal } from "./calibration";
  * A batch that ends faulted is not used: the lane holds still and the fault is reported.
  */
 
-export const FAULT_NONE = 0;
-export const FAULT_SATURATION = 1;
-export const FAULT_STUCK = 2;
-export const FAULT_GLITCH = 3;
-export const FAULT_NOT_READY = 4;
+/* A const enum: both compilers put the numbers into the code, so a name costs no RAM on either target. */
+export const enum Fault {
+  NONE = 0,
+  SATURATION = 1,
+  STUCK = 2,
+  GLITCH = 3,
+  NOT_READY = 4,
+}
+
 /** A fault's name in health events. Literals in code, which stays in flash, rather than an array in RAM. */
 export function faultName(kind: number): string {
-  return kind === FAULT_SATURATION ? "saturation" : kind === FAULT_STUCK ? "stuck" : kind === FAULT_GLITCH ? "glitch" : kind === FAULT_NOT_READY ? "not_ready" : "none";
+  return kind === Fault.SATURATION ? "saturation" : kind === Fault.STUCK ? "stuck" : kind === Fault.GLITCH ? "glitch" : kind === Fault.NOT_READY ? "not_ready" : "none";
+}
+
+/*
+ * A cell's state is one array of numbers, these its slots, rather than an object of a score of
+ * fields: on NodeMCU an array slot is 12 bytes of Lua heap where a field is 28, rounded up to a
+ * power of two (docs/lua-heap.md). The filter's slots come first; the pipeline keeps its own
+ * bookkeeping of the cell in the same array (shelf-pipeline.ts), one table a cell.
+ */
+export const enum Cell {
+  /** The last raw sample, and how many samples in a row have repeated it. */
+  LAST_RAW = 0,
+  SAME_RAW = 1,
+  /** The two previous raw samples, for the median of three, and how many of them are primed (0-2). */
+  R0 = 2,
+  R1 = 3,
+  PRIMED = 4,
+  /** The current fault (a Fault). */
+  FAULT = 5,
+  /** The last good batch's mean weight, in grams, and the noise of one sample, in grams². */
+  GRAMS = 6,
+  VARIANCE_G = 7,
+  /** 1 once GRAMS has held a good value (a lane waits for all its cells), 0 before. */
+  READY = 8,
+  /** The last sample passed on, in counts, for the step into the next batch (NaN after a fault). */
+  LAST_OUT = 9,
+  /** Conversions a second, the cell's nominal rate: a second of repeats is a stuck cell. */
+  RATE_SPS = 10,
+  /** How often each fault kind happened since boot: COUNTS + kind, for kinds 0-4. */
+  COUNTS = 11,
+  /* The pipeline's (shelf-pipeline.ts): when the last batch ended (-1: none yet) and the gap between the last two, whole ms; */
+  LAST_BATCH_MS = 16,
+  BATCH_GAP_MS = 17,
+  /* the fault and glitch count last reported in health events; the lane whose weight advances on this cell's batches (-1: none). */
+  REPORTED = 18,
+  GLITCHES = 19,
+  LEAD_LANE = 20,
+}
+
+/** A fresh cell's state, slot by slot in the order of Cell: an array literal is sized exactly in Lua, where pushes round it up to a power of two. */
+export function newCell(rateSps: number): number[] {
+  return [
+    0, 0, // LAST_RAW, SAME_RAW
+    0, 0, 0, // R0, R1, PRIMED
+    Fault.NONE, // FAULT
+    0, 0, 0, // GRAMS, VARIANCE_G, READY
+    NaN, // LAST_OUT
+    rateSps, // RATE_SPS
+    0, 0, 0, 0, 0, // COUNTS of each kind
+    -1, 0, // LAST_BATCH_MS, BATCH_GAP_MS
+    Fault.NONE, 0, // REPORTED, GLITCHES
+    -1, // LEAD_LANE
+  ];
 }
 
 const MAX_COUNT = 8388607;
@@ -48,125 +104,102 @@ export function median3(a: number, b: number, c: number): number {
   return a > c ? a : b > c ? c : b;
 }
 
-export class CellFilter {
-  private lastRaw = 0;
-  private sameRaw = 0;
-  /** The two previous raw samples, for the median of three. */
-  private r0 = 0;
-  private r1 = 0;
-  private primed = 0;
-  /** The current fault, and counts of each kind since boot. */
-  fault = FAULT_NONE;
-  readonly counts: number[] = [0, 0, 0, 0, 0];
-  /** The last good batch's mean weight, in grams, and the noise of one sample, in grams². */
-  grams = 0;
-  varianceG = 0;
-  /** Whether `grams` has held a good value since boot (a lane waits for all its cells). */
-  ready = false;
-  /** The last sample passed on, in counts, for the step into the next batch (NaN after a fault). */
-  private lastOut = NaN;
+/** One raw conversion; returns it through the median of three, or NaN while faulted or priming. */
+function filterSample(s: number[], raw: number, glitch: number): number {
+  let kind = Fault.NONE;
+  if (raw === MAX_COUNT || raw === MIN_COUNT) {
+    kind = Fault.SATURATION;
+  } else if (raw === s[Cell.LAST_RAW]) {
+    s[Cell.SAME_RAW]++;
+    if (s[Cell.SAME_RAW] >= s[Cell.RATE_SPS]) {
+      kind = Fault.STUCK;
+    }
+  } else {
+    s[Cell.SAME_RAW] = 0;
+    s[Cell.LAST_RAW] = raw;
+  }
+  if (kind !== Fault.NONE) {
+    // A faulted sample is not used; the filter starts again after it.
+    if (s[Cell.FAULT] !== kind) {
+      s[Cell.COUNTS + kind]++;
+    }
+    s[Cell.FAULT] = kind;
+    s[Cell.PRIMED] = 0;
+    s[Cell.LAST_OUT] = NaN;
+    return NaN;
+  }
+  s[Cell.FAULT] = Fault.NONE;
+  const a = s[Cell.R0];
+  let b = s[Cell.R1];
+  if (s[Cell.PRIMED] < 2) {
+    s[Cell.PRIMED]++;
+    s[Cell.R0] = b;
+    s[Cell.R1] = raw;
+    return s[Cell.PRIMED] === 2 ? raw : NaN;
+  }
+  if (Math.abs(b - a) > glitch && Math.abs(b - raw) > glitch && Math.abs(a - raw) < glitch / 2) {
+    s[Cell.COUNTS + Fault.GLITCH]++;
+    b = (a + raw) / 2;
+  }
+  s[Cell.R0] = b;
+  s[Cell.R1] = raw;
+  return median3(a, b, raw);
+}
 
-  /** stuckSamples: a second's worth of conversions at the cell's rate. */
-  /** cal: the cell's calibration, as the device holds it. */
-  constructor(private readonly cal: CellCal, private readonly stuckSamples: number) {}
-
-  /**
-   * Feeds one batch; returns true when `grams` holds a new good value. The noise is measured, as
-   * the lane detector wants it, from the steps between successive filtered samples (sway and
-   * drift add little to those), halved.
-   */
-  pushBatch(raw: number[], n: number, mean: number, variance: number, diffSq: number): boolean {
-    const slope = gramsPerCountAt(this.cal, mean);
-    let m = mean;
-    let stepsSq = diffSq;
-    let steps = n - 1;
-    if (variance * slope * slope > QUIET_VAR_G || mean > NEAR_RAIL || mean < -NEAR_RAIL || variance === 0 || this.primed < 2) {
-      // Sample by sample, in counts relative to the first good one (float32-safe).
-      const glitch = Math.abs(GLITCH_G / slope);
-      let good = 0;
-      let ref = 0;
-      let sum = 0;
-      stepsSq = 0;
-      steps = 0;
-      for (let i = 0; i < n; i++) {
-        const r = this.push(raw[i], glitch);
-        if (!isNaN(r)) {
-          if (good === 0) {
-            ref = r;
-          }
-          sum = sum + (r - ref);
-          good++;
-          if (!isNaN(this.lastOut)) {
-            stepsSq = stepsSq + (r - this.lastOut) * (r - this.lastOut);
-            steps++;
-          }
-          this.lastOut = r;
+/**
+ * Feeds one batch to the cell s, weighed with its calibration cal; returns true when its GRAMS
+ * holds a new good value. The noise is measured, as the lane detector wants it, from the steps
+ * between successive filtered samples (sway and drift add little to those), halved.
+ */
+export function filterBatch(s: number[], cal: CellCal, raw: number[], n: number, mean: number, variance: number, diffSq: number): boolean {
+  const slope = gramsPerCountAt(cal, mean);
+  let m = mean;
+  let stepsSq = diffSq;
+  let steps = n - 1;
+  if (variance * slope * slope > QUIET_VAR_G || mean > NEAR_RAIL || mean < -NEAR_RAIL || variance === 0 || s[Cell.PRIMED] < 2) {
+    // Sample by sample, in counts relative to the first good one (float32-safe).
+    const glitch = Math.abs(GLITCH_G / slope);
+    let good = 0;
+    let ref = 0;
+    let sum = 0;
+    stepsSq = 0;
+    steps = 0;
+    for (let i = 0; i < n; i++) {
+      const r = filterSample(s, raw[i], glitch);
+      if (!isNaN(r)) {
+        if (good === 0) {
+          ref = r;
         }
+        sum = sum + (r - ref);
+        good++;
+        if (!isNaN(s[Cell.LAST_OUT])) {
+          stepsSq = stepsSq + (r - s[Cell.LAST_OUT]) * (r - s[Cell.LAST_OUT]);
+          steps++;
+        }
+        s[Cell.LAST_OUT] = r;
       }
-      if (good === 0 || this.fault !== FAULT_NONE) {
-        return false;
-      }
-      m = ref + sum / good;
-    } else {
-      if (!isNaN(this.lastOut)) {
-        stepsSq = stepsSq + (raw[0] - this.lastOut) * (raw[0] - this.lastOut);
-        steps++;
-      }
-      // The detector's thresholds are set on the filtered samples' steps; through a median of
-      // three, white noise keeps a fifth of its raw step variance (0.20, by simulation).
-      stepsSq = stepsSq * MEDIAN_STEP_SHARE;
-      this.fault = FAULT_NONE;
-      this.sameRaw = 0;
-      this.lastRaw = raw[n - 1];
-      this.r0 = raw[n - 2];
-      this.r1 = raw[n - 1];
-      this.lastOut = raw[n - 1];
     }
-    this.varianceG = steps > 0 ? (stepsSq * slope * slope) / (2 * steps) : 0;
-    this.grams = gramsFromCounts(this.cal, m);
-    this.ready = true;
-    return true;
+    if (good === 0 || s[Cell.FAULT] !== Fault.NONE) {
+      return false;
+    }
+    m = ref + sum / good;
+  } else {
+    if (!isNaN(s[Cell.LAST_OUT])) {
+      stepsSq = stepsSq + (raw[0] - s[Cell.LAST_OUT]) * (raw[0] - s[Cell.LAST_OUT]);
+      steps++;
+    }
+    // The detector's thresholds are set on the filtered samples' steps; through a median of
+    // three, white noise keeps a fifth of its raw step variance (0.20, by simulation).
+    stepsSq = stepsSq * MEDIAN_STEP_SHARE;
+    s[Cell.FAULT] = Fault.NONE;
+    s[Cell.SAME_RAW] = 0;
+    s[Cell.LAST_RAW] = raw[n - 1];
+    s[Cell.R0] = raw[n - 2];
+    s[Cell.R1] = raw[n - 1];
+    s[Cell.LAST_OUT] = raw[n - 1];
   }
-
-  /** One raw conversion; returns it through the median of three, or NaN while faulted or priming. */
-  private push(raw: number, glitch: number): number {
-    let kind = FAULT_NONE;
-    if (raw === MAX_COUNT || raw === MIN_COUNT) {
-      kind = FAULT_SATURATION;
-    } else if (raw === this.lastRaw) {
-      this.sameRaw++;
-      if (this.sameRaw >= this.stuckSamples) {
-        kind = FAULT_STUCK;
-      }
-    } else {
-      this.sameRaw = 0;
-      this.lastRaw = raw;
-    }
-    if (kind !== FAULT_NONE) {
-      // A faulted sample is not used; the filter starts again after it.
-      if (this.fault !== kind) {
-        this.counts[kind]++;
-      }
-      this.fault = kind;
-      this.primed = 0;
-      this.lastOut = NaN;
-      return NaN;
-    }
-    this.fault = FAULT_NONE;
-    const a = this.r0;
-    let b = this.r1;
-    if (this.primed < 2) {
-      this.primed++;
-      this.r0 = b;
-      this.r1 = raw;
-      return this.primed === 2 ? raw : NaN;
-    }
-    if (Math.abs(b - a) > glitch && Math.abs(b - raw) > glitch && Math.abs(a - raw) < glitch / 2) {
-      this.counts[FAULT_GLITCH]++;
-      b = (a + raw) / 2;
-    }
-    this.r0 = b;
-    this.r1 = raw;
-    return median3(a, b, raw);
-  }
+  s[Cell.VARIANCE_G] = steps > 0 ? (stepsSq * slope * slope) / (2 * steps) : 0;
+  s[Cell.GRAMS] = gramsFromCounts(cal, m);
+  s[Cell.READY] = 1;
+  return true;
 }

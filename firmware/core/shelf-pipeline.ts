@@ -1,9 +1,9 @@
 import type { CellCal } from "./calibration";
 import { round } from "./math";
-import { CellFilter, FAULT_GLITCH, FAULT_NONE, FAULT_NOT_READY } from "./cell-filter";
+import { Cell, Fault, filterBatch, newCell } from "./cell-filter";
 import { laneVerdict } from "./count-estimate";
 import { attribute, type EpisodeLane } from "./episode";
-import { LaneDetector } from "./lane-detector";
+import { Lane, laneActive, laneLevelG, lanePush, laneReset, newLane } from "./lane-detector";
 import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 import type { CellPins } from "../../hal/board";
@@ -23,15 +23,29 @@ export interface HealthEvent {
   count: number;
 }
 
-interface LaneState {
-  config: LaneConfig;
-  detector: LaneDetector;
-  /** In the open episode: the lane's net settled change, and when it first went active. */
-  inEpisode: boolean;
-  netG: number;
-  sinceMs: number;
-  /** The lane's level when the episode opened: a quiet lane's shift by the end is leakage it took. */
-  levelAtOpen: number;
+/** How long the cell s may go without a batch of n conversions before it is not ready. */
+function staleAfterMs(s: number[], n: number): number {
+  const gap = s[Cell.BATCH_GAP_MS] > 0 ? s[Cell.BATCH_GAP_MS] : n * 1000 / s[Cell.RATE_SPS];
+  return Math.max(NOT_READY_MIN_MS, NOT_READY_BATCHES * gap);
+}
+
+/** Reports what changed of the cell's fault, and its glitches, since they were last reported. */
+function reportFaults(onHealth: (h: HealthEvent) => void, s: number[], cell: number, tMs: number): void {
+  const was = s[Cell.REPORTED];
+  const now = s[Cell.FAULT];
+  if (now !== was) {
+    if (was !== Fault.NONE) {
+      onHealth({ cell: cell, fault: was, active: false, tMs: tMs, count: s[Cell.COUNTS + was] });
+    }
+    if (now !== Fault.NONE) {
+      onHealth({ cell: cell, fault: now, active: true, tMs: tMs, count: s[Cell.COUNTS + now] });
+    }
+    s[Cell.REPORTED] = now;
+  }
+  if (s[Cell.COUNTS + Fault.GLITCH] !== s[Cell.GLITCHES]) {
+    s[Cell.GLITCHES] = s[Cell.COUNTS + Fault.GLITCH];
+    onHealth({ cell: cell, fault: Fault.GLITCH, active: false, tMs: tMs, count: s[Cell.COUNTS + Fault.GLITCH] });
+  }
 }
 
 /**
@@ -40,143 +54,111 @@ interface LaneState {
  * hands back. A lane's weight is the sum of its cells' latest batch means, and advances on its
  * first cell's batches. Detection is on lane sums; a small change on one lane while another moved is
  * leakage through the shelf and is attributed to the lane that moved.
+ *
+ * Each cell's state is an array (its slots: Cell, cell-filter.ts), and so is each lane's (Lane,
+ * lane-detector.ts): a few tables rather than objects of many fields, which NodeMCU's Lua heap
+ * pays for dearly (docs/lua-heap.md).
  */
 export class ShelfPipeline {
-  private readonly filters: CellFilter[] = [];
-  private readonly lastBatchMs: number[] = [];
-  private readonly batchGapMs: number[] = [];
-  private readonly reported: number[] = [];
-  private readonly glitches: number[] = [];
-  private readonly lanes: LaneState[] = [];
-  private readonly leadOf: number[] = [];
+  private readonly cells: number[][] = [];
+  private readonly lanes: number[][] = [];
   private episodeSinceMs = -1;
   private seq = 0;
 
-  /** cal: each cell's calibration; cells: the board's cells, for their nominal rates; then where events and health go. */
-  constructor(cal: CellCal[], private readonly cells: CellPins[], lanes: LaneConfig[], private readonly onEvent: (e: ShelfEvent) => void, private readonly onHealth: (h: HealthEvent) => void) {
-    for (let c = 0; c < cells.length; c++) {
-      this.filters.push(new CellFilter(cal[c], cells[c].rateSps));
-      this.lastBatchMs.push(-1);
-      this.batchGapMs.push(0);
-      this.reported.push(FAULT_NONE);
-      this.glitches.push(0);
-      this.leadOf.push(-1);
+  /** cal: each cell's calibration; pins: the board's cells, for their nominal rates; lanes; then where events and health go. */
+  constructor(private readonly cal: CellCal[], pins: CellPins[], private readonly config: LaneConfig[], private readonly onEvent: (e: ShelfEvent) => void, private readonly onHealth: (h: HealthEvent) => void) {
+    for (let c = 0; c < pins.length; c++) {
+      this.cells.push(newCell(pins[c].rateSps));
     }
-    for (let i = 0; i < lanes.length; i++) {
-      this.lanes.push({ config: lanes[i], detector: new LaneDetector(), inEpisode: false, netG: 0, sinceMs: 0, levelAtOpen: NaN });
-      if (lanes[i].cells.length > 0 && this.leadOf[lanes[i].cells[0]] < 0) {
-        this.leadOf[lanes[i].cells[0]] = i;
+    for (let i = 0; i < config.length; i++) {
+      this.lanes.push(newLane());
+      const lead = config[i].cells.length > 0 ? this.cells[config[i].cells[0]] : undefined;
+      if (lead !== undefined && lead[Cell.LEAD_LANE] < 0) {
+        lead[Cell.LEAD_LANE] = i;
       }
     }
   }
 
   pushBatch(cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void {
-    const prev = this.lastBatchMs[cell];
+    const s = this.cells[cell];
+    const prev = s[Cell.LAST_BATCH_MS];
     const gap = prev < 0 ? 0 : tLastMs - prev;
-    const late = gap > this.staleAfterMs(cell, n);
-    const periodMs = prev < 0 || late ? 1000 / this.cells[cell].rateSps : gap / n;
+    const late = gap > staleAfterMs(s, n);
+    const periodMs = prev < 0 || late ? 1000 / s[Cell.RATE_SPS] : gap / n;
     if (prev >= 0 && !late) {
-      this.batchGapMs[cell] = round(gap);
+      s[Cell.BATCH_GAP_MS] = round(gap);
     }
     // Whole ms: Espruino keeps an integer in the array slot itself, a fraction needs a JsVar more.
-    this.lastBatchMs[cell] = round(tLastMs);
-    const filter = this.filters[cell];
-    const good = filter.pushBatch(counts, n, mean, variance, diffSq);
-    if (filter.fault !== this.reported[cell] || filter.counts[FAULT_GLITCH] !== this.glitches[cell]) {
-      this.reportFaults(cell, tLastMs);
+    s[Cell.LAST_BATCH_MS] = round(tLastMs);
+    const good = filterBatch(s, this.cal[cell], counts, n, mean, variance, diffSq);
+    if (s[Cell.FAULT] !== s[Cell.REPORTED] || s[Cell.COUNTS + Fault.GLITCH] !== s[Cell.GLITCHES]) {
+      reportFaults(this.onHealth, s, cell, tLastMs);
     }
-    const laneIndex = this.leadOf[cell];
-    if (good && laneIndex >= 0) {
-      this.laneBlock(this.lanes[laneIndex], n, tLastMs - (n - 1) * periodMs, tLastMs);
+    if (good && s[Cell.LEAD_LANE] >= 0) {
+      this.laneBlock(s[Cell.LEAD_LANE], n, tLastMs - (n - 1) * periodMs, tLastMs);
     }
-  }
-
-  private staleAfterMs(cell: number, n: number): number {
-    const gap = this.batchGapMs[cell] > 0 ? this.batchGapMs[cell] : n * 1000 / this.cells[cell].rateSps;
-    return Math.max(NOT_READY_MIN_MS, NOT_READY_BATCHES * gap);
   }
 
   /** The watchdog: a cell that has missed several of its batches is not ready. */
   checkStale(nowMs: number): void {
-    for (let c = 0; c < this.filters.length; c++) {
-      const f = this.filters[c];
-      if (this.lastBatchMs[c] >= 0 && nowMs - this.lastBatchMs[c] > this.staleAfterMs(c, 1) && f.fault === FAULT_NONE) {
-        f.fault = FAULT_NOT_READY;
-        f.counts[FAULT_NOT_READY]++;
-        this.reportFaults(c, nowMs);
+    for (let c = 0; c < this.cells.length; c++) {
+      const s = this.cells[c];
+      if (s[Cell.LAST_BATCH_MS] >= 0 && nowMs - s[Cell.LAST_BATCH_MS] > staleAfterMs(s, 1) && s[Cell.FAULT] === Fault.NONE) {
+        s[Cell.FAULT] = Fault.NOT_READY;
+        s[Cell.COUNTS + Fault.NOT_READY]++;
+        reportFaults(this.onHealth, s, c, nowMs);
       }
     }
   }
 
-  private reportFaults(cell: number, tMs: number): void {
-    const f = this.filters[cell];
-    const was = this.reported[cell];
-    if (f.fault !== was) {
-      if (was !== FAULT_NONE) {
-        this.health(cell, was, false, tMs);
-      }
-      if (f.fault !== FAULT_NONE) {
-        this.health(cell, f.fault, true, tMs);
-      }
-      this.reported[cell] = f.fault;
-    }
-    if (f.counts[FAULT_GLITCH] !== this.glitches[cell]) {
-      this.glitches[cell] = f.counts[FAULT_GLITCH];
-      this.health(cell, FAULT_GLITCH, false, tMs);
-    }
-  }
-
-  private health(cell: number, fault: number, active: boolean, tMs: number): void {
-    this.onHealth({ cell: cell, fault: fault, active: active, tMs: tMs, count: this.filters[cell].counts[fault] });
-  }
-
-  private laneBlock(lane: LaneState, n: number, tStartMs: number, tMs: number): void {
-    const cells = lane.config.cells;
+  private laneBlock(lane: number, n: number, tStartMs: number, tMs: number): void {
+    const d = this.lanes[lane];
+    const cells = this.config[lane].cells;
     let grams = 0;
     let varianceG = 0;
     for (let j = 0; j < cells.length; j++) {
-      const f = this.filters[cells[j]];
-      if (!f.ready) {
+      const s = this.cells[cells[j]];
+      if (s[Cell.READY] === 0) {
         return;
       }
-      if (f.fault !== FAULT_NONE) {
+      if (s[Cell.FAULT] !== Fault.NONE) {
         // A lane with a faulted cell reports nothing, and takes its next stable level as given.
-        lane.detector.reset();
-        lane.inEpisode = false;
-        lane.netG = 0;
+        laneReset(d);
+        d[Lane.IN_EPISODE] = 0;
+        d[Lane.NET_G] = 0;
         return;
       }
-      grams = grams + f.grams;
-      varianceG = varianceG + f.varianceG;
+      grams = grams + s[Cell.GRAMS];
+      varianceG = varianceG + s[Cell.VARIANCE_G];
     }
-    const baseline = lane.detector.baseline;
-    const settled = lane.detector.push(grams, varianceG, n, tStartMs, tMs);
-    if (lane.inEpisode) {
+    const baseline = d[Lane.BASELINE];
+    const settled = lanePush(d, grams, varianceG, n, tStartMs);
+    if (d[Lane.IN_EPISODE] === 1) {
       // Level to level: each settled step, and what auto-zero follows after it (a plate relaxing
       // while another lane still moves) are all what the episode moved.
-      lane.netG = lane.netG + (lane.detector.baseline - baseline);
+      d[Lane.NET_G] = d[Lane.NET_G] + (d[Lane.BASELINE] - baseline);
     }
-    if (lane.detector.isActive() && !lane.inEpisode) {
-      lane.inEpisode = true;
-      lane.netG = 0;
-      lane.sinceMs = tMs;
+    if (laneActive(d) && d[Lane.IN_EPISODE] === 0) {
+      d[Lane.IN_EPISODE] = 1;
+      d[Lane.NET_G] = 0;
+      d[Lane.SINCE_MS] = tMs;
       if (this.episodeSinceMs < 0) {
         // An episode opens: every lane's level now, so a quiet lane's shift by the end is leakage it took.
         this.episodeSinceMs = tMs;
         for (let i = 0; i < this.lanes.length; i++) {
-          this.lanes[i].levelAtOpen = this.lanes[i].detector.levelG();
+          this.lanes[i][Lane.LEVEL_AT_OPEN] = laneLevelG(this.lanes[i]);
         }
       }
     }
-    if (settled !== undefined && lane.inEpisode) {
-      lane.sinceMs = Math.min(lane.sinceMs, settled.tStartMs);
+    if (settled && d[Lane.IN_EPISODE] === 1) {
+      d[Lane.SINCE_MS] = Math.min(d[Lane.SINCE_MS], d[Lane.ACTIVE_SINCE_MS]);
     }
     if (this.episodeSinceMs < 0) {
       return;
     }
     let anyActive = false;
     for (let i = 0; i < this.lanes.length; i++) {
-      anyActive = anyActive || this.lanes[i].detector.isActive();
+      anyActive = anyActive || laneActive(this.lanes[i]);
     }
     if (!anyActive || tMs - this.episodeSinceMs > MAX_EPISODE_MS) {
       this.resolve(tMs);
@@ -186,47 +168,48 @@ export class ShelfPipeline {
 
   /** Attributes the episode's settled lanes together, and publishes what each one moved. */
   private resolve(tMs: number): void {
-    const members: LaneState[] = [];
+    const members: number[] = [];
     const parts: EpisodeLane[] = [];
     let moved = 0;
     for (let i = 0; i < this.lanes.length; i++) {
-      const lane = this.lanes[i];
-      if (lane.inEpisode && !lane.detector.isActive()) {
-        members.push(lane);
-        parts.push({ unitG: lane.config.unitG, grams: lane.netG, place: i });
-        moved = moved + Math.abs(lane.netG);
+      const d = this.lanes[i];
+      if (d[Lane.IN_EPISODE] === 1 && !laneActive(d)) {
+        members.push(i);
+        parts.push({ unitG: this.config[i].unitG, grams: d[Lane.NET_G], place: i });
+        moved = moved + Math.abs(d[Lane.NET_G]);
       }
     }
     const events = members.length;
     // Quiet lanes join with what leaked onto them, so the sum stays exact; they publish nothing.
     for (let i = 0; i < this.lanes.length; i++) {
-      const lane = this.lanes[i];
-      const level = lane.detector.levelG();
-      if (!lane.inEpisode && !lane.detector.isActive() && !isNaN(level) && !isNaN(lane.levelAtOpen)) {
-        members.push(lane);
-        parts.push({ unitG: 0, grams: level - lane.levelAtOpen, place: i });
+      const d = this.lanes[i];
+      const level = laneLevelG(d);
+      if (d[Lane.IN_EPISODE] === 0 && !laneActive(d) && !isNaN(level) && !isNaN(d[Lane.LEVEL_AT_OPEN])) {
+        members.push(i);
+        parts.push({ unitG: 0, grams: level - d[Lane.LEVEL_AT_OPEN], place: i });
       }
     }
     const a = attribute(parts);
     for (let k = 0; k < events; k++) {
-      const lane = members[k];
-      lane.inEpisode = false;
-      const verdict = laneVerdict(a.grams[k], lane.config.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
+      const d = this.lanes[members[k]];
+      const config = this.config[members[k]];
+      d[Lane.IN_EPISODE] = 0;
+      const verdict = laneVerdict(a.grams[k], config.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
       if (verdict !== undefined) {
         this.seq++;
         this.onEvent({
           type: a.grams[k] < 0 ? "pick" : "put",
-          lane: lane.config.id,
+          lane: config.id,
           tMs: tMs,
-          tStartMs: lane.sinceMs,
+          tStartMs: d[Lane.SINCE_MS],
           grams: a.grams[k],
           count: verdict.count,
           confidence: verdict.confidence,
-          sku: lane.config.sku,
+          sku: config.sku,
           seq: this.seq,
         });
       }
-      lane.netG = 0;
+      d[Lane.NET_G] = 0;
     }
   }
 }

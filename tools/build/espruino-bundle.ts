@@ -37,25 +37,32 @@ function declaredNames(): RegExp {
  * esbuild's short ones; it never picks a global the bundle itself uses.
  */
 export async function esbuildBundle(entry: string, minify: boolean): Promise<string> {
-  const result = await build({
-    entryPoints: [entry],
+  const common = {
     bundle: true,
     write: false,
     // CommonJS leaves require("Storage") as a plain call, where iife would route it through a
     // Proxy-based shim that Espruino cannot run.
     format: "cjs",
     target: "es2015",
-    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     platform: "node",
     external: ESPRUINO_BUILTIN_MODULES,
-    minify,
-    ...(minify ? { mangleProps: /./, reserveProps: declaredNames() } : {}),
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
-  });
+  } as const;
+  /*
+   * Minified in two passes. esbuild puts a const enum's numbers into the code (the firmware names
+   * array slots with them) only while it does not mangle property names: with mangleProps it
+   * keeps the enum as an object and mangles its members apart from their uses. So the first pass
+   * bundles and folds (enums inlined, and as before the constants of a module that imports
+   * nothing), leaving the syntax as it is; the second lowers it to ES2015, with helpers it knows
+   * not to mangle, and mangles.
+   */
+  const result = await build({ ...common, entryPoints: [entry], tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } }, ...(minify ? { minifySyntax: true, target: "esnext" } : {}) });
   const code = result.outputFiles[0].text;
-  return minify ? code.trim() + "\n" : `(() => {\n${code}})();\n`;
+  if (!minify) return `(() => {\n${code}})();\n`;
+  const min = await build({ ...common, stdin: { contents: code, loader: "js", resolveDir: REPO }, minify: true, mangleProps: /./, reserveProps: declaredNames() });
+  return min.outputFiles[0].text.trim() + "\n";
 }
 
 interface EspruinoToolsGlobal {
