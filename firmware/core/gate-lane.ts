@@ -1,7 +1,6 @@
 import { CrossingTracker, IN, INNER, OUTER } from "./crossing-tracker";
-import {
-  ADMITTED, EMERGENCY_EVENT, ENTRY, EXIT, FORCED, HELD_OPEN, IDLE, LOCK_FAULT, PASSED, PASSING, RELOCKED, TAILGATE, WRONG_WAY,
-} from "./gate-events";
+import { DoorWatch } from "./door-watch";
+import { ADMITTED, EMERGENCY_EVENT, ENTRY, EXIT, IDLE, PASSED, PASSING, RELOCKED, TAILGATE, WRONG_WAY } from "./gate-events";
 import type { GateSink, GateTimes } from "./gate-events";
 
 /*
@@ -29,21 +28,20 @@ export class GateLane {
   /** When each admission not yet used came, oldest first. */
   private readonly credits: number[] = [];
   private readonly tracker: CrossingTracker;
-  /* A door cycle opened by an admission: in it, bodies beyond the admissions are tailgates. */
-  private cycle = false;
+  private readonly door: DoorWatch;
+  /* An entry went through this opening of the door: bodies beyond the admissions are tailgates. */
+  private entered = false;
   private through = 0;
-  /* The door opened while locked at openMs, and who did it is not known yet (-1: nothing pending). */
-  private openMs = -1;
-  private heldFromMs = 0;
-  private heldDone = true;
   private clearMs = 0;
+  /* Since when the lock is commanded locked with the door shut. */
   private relockMs = -1e9;
-  private wasReleased = false;
+  private wasSecure = true;
   private locked = true;
   private nowMs = 0;
 
   constructor(private readonly times: GateTimes, private readonly sink: GateSink) {
     this.tracker = new CrossingTracker(times.maxGapMs);
+    this.door = new DoorWatch(times, sink);
     sink.lock(true);
   }
 
@@ -56,8 +54,7 @@ export class GateLane {
         this.settle(signal, true, tMs);
       }
     } else if (!level) {
-      this.heldFromMs = tMs;
-      this.heldDone = false;
+      this.door.foundOpen(tMs);
     }
     this.drive(tMs);
   }
@@ -77,10 +74,7 @@ export class GateLane {
   admit(tMs: number): void {
     this.advance(tMs);
     this.credits.push(tMs);
-    this.openMs = -1;
-    if (this.tracker.busy() || !this.level[DOOR_CLOSED]) {
-      this.cycle = true;
-    }
+    this.door.explain();
     this.drive(tMs);
   }
 
@@ -135,12 +129,13 @@ export class GateLane {
       return this.raw[i] !== this.level[i] ? this.rawMs[i] : Infinity;
     }
     if (i === DECIDE) {
-      return this.openMs >= 0 ? this.openMs + times.decideMs : Infinity;
+      return this.door.decideMs();
     }
     if (i === LAPSE) {
-      return this.credits.length > 0 && !this.tracker.busy() ? Math.max(this.credits[0] + times.admitMs, this.clearMs) : Infinity;
+      // A body in the lane keeps the admission: a short one is between the beams for a moment.
+      return this.credits.length > 0 && !this.tracker.busy() ? Math.max(this.credits[0] + times.admitMs, this.clearMs + times.maxGapMs) : Infinity;
     }
-    return this.heldDone || this.level[EMERGENCY] ? Infinity : this.heldFromMs + times.heldOpenMs;
+    return this.door.heldMs(this.level[EMERGENCY]);
   }
 
   private run(work: number, t: number): void {
@@ -149,16 +144,16 @@ export class GateLane {
       this.level[work] = this.raw[work];
       this.settle(work, this.raw[work], t);
     } else if (work === DECIDE) {
-      // Nobody came to either beam: nothing but the lock could have let the door go.
-      this.report(LOCK_FAULT, this.openMs);
-      this.openMs = -1;
+      this.door.decide();
     } else if (work === LAPSE) {
       this.credits.shift();
     } else {
-      this.heldDone = true;
-      this.report(HELD_OPEN, t);
+      this.door.held(t);
     }
-    this.endCycle();
+    // An opening ends when the door shuts; in a lane whose door never moved, when the lane clears.
+    if (this.level[DOOR_CLOSED] && (work === DOOR_CLOSED || !this.tracker.busy())) {
+      this.entered = false;
+    }
     this.drive(t);
   }
 
@@ -166,34 +161,21 @@ export class GateLane {
     const tracker = this.tracker;
     if (signal === DOOR_CLOSED) {
       if (level) {
-        this.heldDone = true;
-        if (this.openMs >= 0) {
-          this.report(LOCK_FAULT, this.openMs);
-          this.openMs = -1;
-        }
+        this.door.closed();
       } else {
-        this.doorOpened(t);
+        this.through = 0;
+        this.door.opened(t, !this.released(), tracker.broken(INNER), tracker.broken(OUTER), t - this.relockMs < this.times.settleMs);
       }
     } else if (signal === EMERGENCY) {
       if (level) {
-        this.openMs = -1;
-        this.report(EMERGENCY_EVENT, t);
+        this.door.explain();
+        this.sink.event(EMERGENCY_EVENT, t);
       } else {
-        // The limit counts again from the end of the emergency.
-        this.heldFromMs = t;
+        this.door.emergencyEnded(t);
       }
     } else if (level) {
       tracker.edge(signal, true, t);
-      if (this.openMs >= 0) {
-        // The first body at a beam opened the door: from the street it was forced, from the store free egress.
-        if (signal === OUTER) {
-          this.report(FORCED, this.openMs);
-        }
-        this.openMs = -1;
-      }
-      if (this.credits.length > 0) {
-        this.cycle = true;
-      }
+      this.door.beam(signal);
     } else {
       const dir = tracker.edge(signal, false, t);
       if (dir !== 0) {
@@ -205,68 +187,40 @@ export class GateLane {
     }
   }
 
-  private doorOpened(t: number): void {
-    const tracker = this.tracker;
-    this.heldFromMs = t;
-    this.heldDone = false;
-    this.through = 0;
-    if (this.credits.length > 0) {
-      this.cycle = true;
-    }
-    if (this.released() || tracker.broken(INNER)) {
-      return;
-    }
-    if (tracker.broken(OUTER)) {
-      this.report(FORCED, t);
-    } else if (t - this.relockMs < this.times.settleMs) {
-      this.report(LOCK_FAULT, t);
-    } else {
-      this.openMs = t;
-    }
-  }
-
   private crossed(dir: number, t: number): void {
     this.through++;
     const credits = this.credits;
     if (dir === IN) {
       if (credits.length > 0) {
         credits.shift();
-        this.cycle = true;
-        this.report(ENTRY, t);
+        this.entered = true;
+        this.sink.event(ENTRY, t);
       } else {
-        this.report(this.cycle ? TAILGATE : WRONG_WAY, t);
+        this.sink.event(this.entered ? TAILGATE : WRONG_WAY, t);
       }
     } else {
-      this.report(credits.length > 0 ? WRONG_WAY : EXIT, t);
+      // Egress is free: a body leaving is an exit, whatever admission waits.
+      this.sink.event(EXIT, t);
     }
   }
 
-  /* A cycle ends once the door is shut and the lane clear. */
-  private endCycle(): void {
-    if (this.level[DOOR_CLOSED] && !this.tracker.busy()) {
-      this.cycle = false;
-    }
-  }
-
+  /* The lock is released while an admission is in force or the emergency input is active. */
   private released(): boolean {
-    return this.credits.length > 0 || this.cycle || this.level[EMERGENCY];
+    return this.credits.length > 0 || this.level[EMERGENCY];
   }
 
   /* The lock follows the decisions, and the emergency input at once. */
   private drive(t: number): void {
     const released = this.released();
-    if (this.wasReleased && !released) {
+    const secure = !released && this.level[DOOR_CLOSED];
+    if (secure && !this.wasSecure) {
       this.relockMs = t;
     }
-    this.wasReleased = released;
+    this.wasSecure = secure;
     const locked = !(released || this.raw[EMERGENCY]);
     if (locked !== this.locked) {
       this.locked = locked;
       this.sink.lock(locked);
     }
-  }
-
-  private report(type: string, tMs: number): void {
-    this.sink.event(type, tMs);
   }
 }
