@@ -8,6 +8,15 @@ import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 import type { CellPins } from "../../hal/board";
 
+/** The cells' nominal rates, conversions a second: what the pipeline needs of the board's cells, and all an app need keep of them to make it again. */
+export function cellRates(pins: CellPins[]): number[] {
+  const rates: number[] = [];
+  for (let c = 0; c < pins.length; c++) {
+    rates.push(pins[c].rateSps);
+  }
+  return rates;
+}
+
 /** An episode still open after this long is resolved for the lanes that have settled. */
 const MAX_EPISODE_MS = 20000;
 /** A cell that misses this many of its batches (and at least NOT_READY_MIN_MS) is not ready. */
@@ -65,10 +74,10 @@ export class ShelfPipeline {
   private episodeSinceMs = -1;
   private seq = 0;
 
-  /** cal: each cell's calibration; pins: the board's cells, for their nominal rates; lanes; then where events and health go. */
-  constructor(private readonly cal: CellCal[], pins: CellPins[], private readonly config: LaneConfig[], private readonly onEvent: (e: ShelfEvent) => void, private readonly onHealth: (h: HealthEvent) => void) {
-    for (let c = 0; c < pins.length; c++) {
-      this.cells.push(newCell(pins[c].rateSps));
+  /** cal: each cell's calibration; ratesSps: each cell's nominal rate (cellRates); the lanes; then where events and health go. */
+  constructor(private readonly cal: CellCal[], ratesSps: number[], private readonly config: LaneConfig[], private readonly onEvent: (e: ShelfEvent) => void, private readonly onHealth: (h: HealthEvent) => void) {
+    for (let c = 0; c < ratesSps.length; c++) {
+      this.cells.push(newCell(ratesSps[c]));
     }
     for (let i = 0; i < config.length; i++) {
       this.lanes.push(newLane());

@@ -14,92 +14,93 @@ function signed24(b0: number, b1: number, b2: number): number {
   return raw >= 8388608 ? raw - 16777216 : raw;
 }
 
+/*
+ * Each cell is a plain object over closures rather than a class instance (docs/lua-heap.md): once
+ * started, what a cell holds in the Lua heap is its callback, the numbers it captured and its
+ * batch, not an object, a prototype and the board's pin table.
+ */
+
 /**
  * A board with one cell uses hx711.start: the C module reads each conversion on its DOUT
  * interrupt and calls back once a batch, so Lua runs once per batch.
  */
-export class NodeMcuHx711Batch implements LoadCell {
-  private readonly batch: number[] = [];
-
-  constructor(private readonly pins: CellPins, private readonly index: number, private readonly clock: NodeMcuClock) {
-    hx711.init(pins.sck, pins.dout);
-    for (let i = 0; i < pins.batch; i++) {
-      this.batch.push(0);
-    }
+export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuClock): LoadCell {
+  const sck = pins.sck;
+  const size = pins.batch;
+  const mode = modeFor(pins.gainPulses);
+  const batch: number[] = [];
+  hx711.init(sck, pins.dout);
+  for (let i = 0; i < size; i++) {
+    batch.push(0);
   }
-
-  /* The conversions made while the chip settles after wake-up come as one batch of their own, dropped; then the real batches start. */
-  start(onBatch: SampleBatchHandler): void {
-    const mode = modeFor(this.pins.gainPulses);
-    gpio.write(this.pins.sck, gpio.LOW);
-    hx711.start(mode, SETTLING_CONVERSIONS, (): void => {
-      hx711.start(mode, this.pins.batch, (s: string, tUs: number): void => this.take(s, tUs, onBatch));
-    });
-  }
-
-  stop(): void {
-    hx711.stop();
-    gpio.write(this.pins.sck, gpio.HIGH);
-  }
-
-  private take(s: string, tUs: number, onBatch: SampleBatchHandler): void {
-    const n = Math.floor(s.length / 3);
-    for (let i = 0; i < n; i++) {
-      this.batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
-    }
-    // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
-    const mean = meanOf(this.batch, n);
-    onBatch(this.index, this.batch, n, this.clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(this.batch, n, mean), diffSqOf(this.batch, n));
-  }
+  return {
+    /* The conversions made while the chip settles after wake-up come as one batch of their own, dropped; then the real batches start. */
+    start(onBatch: SampleBatchHandler): void {
+      gpio.write(sck, gpio.LOW);
+      hx711.start(mode, SETTLING_CONVERSIONS, (): void => {
+        hx711.start(mode, size, (s: string, tUs: number): void => {
+          const n = Math.floor(s.length / 3);
+          for (let i = 0; i < n; i++) {
+            batch[i] = signed24(s.charCodeAt(3 * i), s.charCodeAt(3 * i + 1), s.charCodeAt(3 * i + 2));
+          }
+          // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
+          const mean = meanOf(batch, n);
+          onBatch(index, batch, n, clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(batch, n, mean), diffSqOf(batch, n));
+        });
+      });
+    },
+    stop(): void {
+      hx711.stop();
+      gpio.write(sck, gpio.HIGH);
+    },
+  };
 }
 
 /**
  * hx711.start serves one chip, so a board with several cells watches each DOUT with gpio.trig
  * and, when it falls, points the module at that chip (hx711.init) and reads one conversion.
  */
-export class NodeMcuHx711Polled implements LoadCell {
-  private readonly batch: number[] = [];
-  private filled = 0;
-  private settling = 0;
-
-  constructor(private readonly pins: CellPins, private readonly index: number, private readonly clock: NodeMcuClock) {
-    gpio.mode(pins.dout, gpio.INT);
-    gpio.mode(pins.sck, gpio.OUTPUT);
-    gpio.write(pins.sck, gpio.LOW);
-    for (let i = 0; i < pins.batch; i++) {
-      this.batch.push(0);
-    }
+export function nodemcuHx711Polled(pins: CellPins, index: number, clock: NodeMcuClock): LoadCell {
+  const dout = pins.dout;
+  const sck = pins.sck;
+  const mode = modeFor(pins.gainPulses);
+  const batch: number[] = [];
+  let filled = 0;
+  let settling = 0;
+  gpio.mode(dout, gpio.INT);
+  gpio.mode(sck, gpio.OUTPUT);
+  gpio.write(sck, gpio.LOW);
+  for (let i = 0; i < pins.batch; i++) {
+    batch.push(0);
   }
-
-  start(onBatch: SampleBatchHandler): void {
-    const pins = this.pins;
-    const mode = modeFor(pins.gainPulses);
-    this.settling = SETTLING_CONVERSIONS;
-    gpio.write(pins.sck, gpio.LOW);
-    gpio.trig(pins.dout, "down", (level: number, whenUs: number): void => {
-      // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
-      if (gpio.read(pins.dout) !== 0) {
-        return;
-      }
-      hx711.init(pins.sck, pins.dout);
-      const counts = hx711.read(mode);
-      if (this.settling > 0) {
-        this.settling--;
-        return;
-      }
-      this.batch[this.filled] = counts;
-      this.filled++;
-      if (this.filled === pins.batch) {
-        this.filled = 0;
-        const mean = meanOf(this.batch, pins.batch);
-        onBatch(this.index, this.batch, pins.batch, this.clock.unwrapMs(whenUs), mean, varianceOf(this.batch, pins.batch, mean), diffSqOf(this.batch, pins.batch));
-      }
-    });
-  }
-
-  stop(): void {
-    gpio.trig(this.pins.dout, "none", (): void => {});
-    this.filled = 0;
-    gpio.write(this.pins.sck, gpio.HIGH);
-  }
+  return {
+    start(onBatch: SampleBatchHandler): void {
+      settling = SETTLING_CONVERSIONS;
+      gpio.write(sck, gpio.LOW);
+      gpio.trig(dout, "down", (level: number, whenUs: number): void => {
+        // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
+        if (gpio.read(dout) !== 0) {
+          return;
+        }
+        hx711.init(sck, dout);
+        const counts = hx711.read(mode);
+        if (settling > 0) {
+          settling--;
+          return;
+        }
+        batch[filled] = counts;
+        filled++;
+        if (filled === batch.length) {
+          filled = 0;
+          const mean = meanOf(batch, batch.length);
+          onBatch(index, batch, batch.length, clock.unwrapMs(whenUs), mean, varianceOf(batch, batch.length, mean), diffSqOf(batch, batch.length));
+        }
+      });
+    },
+    stop(): void {
+      gpio.trig(dout, "none", (): void => {});
+      filled = 0;
+      gpio.write(sck, gpio.HIGH);
+    },
+  };
 }

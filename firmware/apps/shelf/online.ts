@@ -12,7 +12,7 @@ import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
 import type { ShelfEvent } from "../../core/shelf-event";
 import { sendFault, sendShelfEvent } from "../../core/shelf-payloads";
-import { ShelfPipeline, type HealthEvent } from "../../core/shelf-pipeline";
+import { cellRates, ShelfPipeline, type HealthEvent } from "../../core/shelf-pipeline";
 import { PROTOCOL_VERSION, Telemetry } from "../../core/telemetry";
 
 const WATCHDOG_MS = 500;
@@ -87,8 +87,8 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   const period = Number(hal.store.read("cfg"));
   let streamUntilMs = -1;
   let pipeline: ShelfPipeline;
-  // Only the cells: the closures below would keep the whole board object alive.
-  const cells = board.cells;
+  // Only the cells' rates: the closures below would keep the whole board object, or its pin tables, alive.
+  const rates = cellRates(board.cells);
   const faults: number[] = [];
   for (let i = 0; i < cellCount * FAULT_SLOTS; i++) {
     faults.push(0);
@@ -100,7 +100,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
     nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {
-      pipeline = new ShelfPipeline(device.cal, cells, device.lanes,
+      pipeline = new ShelfPipeline(device.cal, rates, device.lanes,
         (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => {
           noteFault(faults, h);
           sendFault(telemetry, h);

@@ -7,7 +7,7 @@ import { loadCalibration } from "../../core/calibration-store";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { shelfEventJson } from "../../core/shelf-event";
 import type { ShelfEvent } from "../../core/shelf-event";
-import { ShelfPipeline } from "../../core/shelf-pipeline";
+import { cellRates, ShelfPipeline } from "../../core/shelf-pipeline";
 import type { HealthEvent } from "../../core/shelf-pipeline";
 
 /** How often the watchdog looks for cells that stopped converting. */
@@ -36,7 +36,7 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   // What the closures below use of the HAL: held alone, the rest of it (log, store, cells) is not kept for good in Lua.
   const link = hal.link;
   const clock = hal.clock;
-  const pipeline = new ShelfPipeline(cal, board.cells, lanes,
+  const pipeline = new ShelfPipeline(cal, cellRates(board.cells), lanes,
     (e: ShelfEvent): void => link.publish(prefix + "/event", shelfEventJson(e)),
     (h: HealthEvent): void => link.publish(prefix + "/health", healthEventJson(h)));
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void =>
