@@ -1,3 +1,4 @@
+import type { Admissions } from "./admissions";
 import type { Clock } from "./clock";
 import type { DigitalIn, DigitalOut } from "./digital";
 import type { Link } from "./link";
@@ -37,4 +38,5 @@ export interface GateLaneIo {
 export interface GateHal extends BaseHal {
   lanes: GateLaneIo[];
   emergency: DigitalIn;
+  admissions: Admissions;
 }

@@ -89,7 +89,7 @@ export class GateLane {
 
   /** Does everything due by toMs (the caller's clock), in the order it happened. */
   advance(toMs: number): void {
-    const settledMs = toMs - this.times.glitchMs;
+    const glitchMs = this.times.glitchMs;
     for (;;) {
       let work = -1;
       let t = Infinity;
@@ -100,12 +100,13 @@ export class GateLane {
           work = i;
         }
       }
-      if (work < 0 || t > settledMs) {
+      // Compared as nextDueMs() computes it, so that advancing to nextDueMs() always does that work.
+      if (work < 0 || t + glitchMs > toMs) {
         break;
       }
       this.run(work, t);
     }
-    this.nowMs = Math.max(this.nowMs, settledMs);
+    this.nowMs = Math.max(this.nowMs, toMs - glitchMs);
   }
 
   state(): number {

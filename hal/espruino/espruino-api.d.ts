@@ -124,3 +124,5 @@ interface EspruinoMemory {
 declare var process: { memory(): EspruinoMemory };
 /** With no argument: reset, then run the code saved in flash (.bootcde). */
 declare function load(): void;
+/** The root scope: what the port puts there, the REPL can call (admit: hal/espruino/console-admissions.ts). */
+declare var global: { admit: (lane: number, token: string) => void };

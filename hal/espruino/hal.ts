@@ -2,6 +2,7 @@ import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo, ShelfHal } from "../hal";
 import type { LoadCell } from "../load-cell";
 import { EspruinoClock } from "./clock";
+import { consoleAdmissions } from "./console-admissions";
 import { ConsoleLink, ConsoleLog } from "./console";
 import { EspruinoDigitalIn, EspruinoDigitalOut } from "./digital";
 import { EspruinoHx711 } from "./hx711-spi";
@@ -32,6 +33,7 @@ export function espruinoGateHal(board: BoardConstants): GateHal {
     clock: clock,
     lanes: lanes,
     emergency: new EspruinoDigitalIn(board.emergency, board.debounceMs, clock.bootS),
+    admissions: consoleAdmissions(clock),
     store: new EspruinoStore(),
     link: new ConsoleLink(),
     log: new ConsoleLog(),

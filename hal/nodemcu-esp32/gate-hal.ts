@@ -1,5 +1,6 @@
 import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo } from "../hal";
+import { consoleAdmissions } from "../nodemcu/console-admissions";
 import { consoleLink, consoleLog } from "../nodemcu/console";
 import { Esp32Clock } from "./clock";
 import { Esp32DigitalIn, Esp32DigitalOut } from "./digital";
@@ -21,6 +22,7 @@ export function nodemcuEsp32GateHal(board: BoardConstants): GateHal {
     clock: clock,
     lanes: lanes,
     emergency: new Esp32DigitalIn(board.emergency, board.debounceMs, clock),
+    admissions: consoleAdmissions(clock),
     store: new Esp32IoStore(),
     link: consoleLink(),
     log: consoleLog(),

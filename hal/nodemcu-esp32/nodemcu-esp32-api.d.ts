@@ -98,6 +98,9 @@ declare namespace file {
 
 declare function print(text: string): void;
 
+/** Lua's globals: what the port puts there, the interpreter on the UART can call (admit: hal/nodemcu/console-admissions.ts). */
+declare var _G: { admit: (this: void, lane: number, token: string) => void };
+
 /**
  * An mqtt client (dev-esp32, over ESP-IDF's esp-mqtt). Callbacks: on() knows "connect", "message"
  * and "offline" only; a failed connect calls its failure callback (reason -6) and then "offline";

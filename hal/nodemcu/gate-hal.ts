@@ -1,5 +1,6 @@
 import type { BoardConstants } from "../board";
 import type { GateHal, GateLaneIo } from "../hal";
+import { consoleAdmissions } from "./console-admissions";
 import { nodemcuClock } from "./clock";
 import { consoleLink, consoleLog } from "./console";
 import { NodeMcuDigitalIn, NodeMcuDigitalOut } from "./digital";
@@ -21,6 +22,7 @@ export function nodemcuGateHal(board: BoardConstants): GateHal {
     clock: clock,
     lanes: lanes,
     emergency: new NodeMcuDigitalIn(board.emergency, board.debounceMs, clock),
+    admissions: consoleAdmissions(clock),
     store: nodemcuFileStore(),
     link: consoleLink(),
     log: consoleLog(),

@@ -48,6 +48,9 @@ declare namespace node {
 
 declare function print(text: string): void;
 
+/** Lua's globals: what the port puts there, the interpreter on the UART can call (admit: hal/nodemcu/console-admissions.ts). */
+declare var _G: { admit: (this: void, lane: number, token: string) => void };
+
 /**
  * An mqtt client (release branch, 3.0). It sends one message at a time from a queue; the one
  * "puback" callback runs for each publish in order, QoS 0 ones too (once written). A drop empties

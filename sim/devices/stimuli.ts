@@ -24,9 +24,20 @@ export interface PinLevel {
   level: number;
 }
 
+/**
+ * An admission typed on the serial console (docs/gate.md, "Admissions"): the board's REPL runs
+ * `admit(lane, "token")`, the lane counted from 0.
+ */
+export interface ConsoleAdmit {
+  kind: "admit";
+  tUs: number;
+  lane: number;
+  token: string;
+}
+
 export type Stimulus = ConversionReady | PinLevel;
 
-/** The pin each gate column drives on this board; -1 for columns the foundation does not wire (admit). */
+/** The pin each gate column drives on this board; -1 for the admit columns, which come on the console. */
 export function gateColumnPins(trace: GateTrace, board: BoardConstants): number[] {
   return trace.columns.map((col) => {
     if (col.signal === "emergency") return board.emergency;
@@ -44,10 +55,18 @@ export function gateInitialLevels(trace: GateTrace, board: BoardConstants): PinL
   return trace.initial.flatMap((v, c) => (pins[c] >= 0 ? [{ kind: "pin" as const, tUs: 0, pin: pins[c], level: v }] : []));
 }
 
-export function* gateStimuli(trace: GateTrace, board: BoardConstants): Generator<PinLevel> {
+/** The trace's changes in its order (time, then header order): pin levels, and admissions on the console. */
+export function* gateStimuli(trace: GateTrace, board: BoardConstants): Generator<PinLevel | ConsoleAdmit> {
   const pins = gateColumnPins(trace, board);
   for (const ch of trace.changes) {
     const pin = pins[ch.column];
     if (pin >= 0 && typeof ch.value === "number") yield { kind: "pin", tUs: ch.tUs, pin, level: ch.value };
+    else if (trace.columns[ch.column].signal === "admit" && ch.value !== "") yield { kind: "admit", tUs: ch.tUs, lane: trace.columns[ch.column].lane, token: String(ch.value) };
   }
+}
+
+/** What a host types for an admission: the same call in JavaScript and in Lua, the token quoted for the platform's language. */
+export function admitLine(a: ConsoleAdmit, language: "js" | "lua"): string {
+  const quoted = language === "js" ? JSON.stringify(a.token) : `"${Array.from(Buffer.from(a.token, "utf8"), (b) => (/[A-Za-z0-9 _.:\-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\${String(b).padStart(3, "0")}`)).join("")}"`;
+  return `admit(${a.lane},${quoted})`;
 }

@@ -38,6 +38,8 @@ export class EspruinoBoard {
   private loadRequested = false;
   readonly errors: string[] = [];
   jsvars: JsVarMeter | undefined;
+  /** The REPL's root scope, where a line typed on the console runs (typeLine). */
+  private repl: object = {};
   /** Callbacks from outside the virtual clock, waiting for runPosted(). */
   private readonly posted: (() => void)[] = [];
   /** require("net"), on Node's real sockets; their events come in through post(). */
@@ -109,10 +111,14 @@ export class EspruinoBoard {
       timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
       load: () => (this.loadRequested = true), crypto: this.opts.crypto, net: this.net,
     });
+    this.repl = globals.global as object;
     this.guard(() => {
       if (this.opts.mode === "vm" && this.jsvars !== undefined) {
         // Counting JsVars walks the context's globals, so the code runs at its top level.
         const run = this.jsvars.prepare(code, filename, globals);
+        // Espruino's `global` is the root scope itself: what code puts there is a root name, counted as one.
+        Object.defineProperty(run.globals, "global", { get: () => run.globals, configurable: true });
+        this.repl = run.globals;
         vm.runInContext(run.code, vm.createContext(run.globals), { filename });
       } else if (this.opts.mode === "vm") {
         // In its own context, as a function of the Espruino globals: V8 reaches a contextified
@@ -199,6 +205,15 @@ export class EspruinoBoard {
       this.uncaught(err);
     }
   };
+
+  /**
+   * A line typed on the serial console, run as Espruino's REPL runs it: in the root scope, where
+   * the code's `global.NAME = ...` put its functions; an exception is printed. Called as a device
+   * fires (runUntil then runs the watch callbacks it caused).
+   */
+  typeLine(line: string): void {
+    this.guard(() => new Function("scope", `with (scope) { ${line}\n}`)(this.repl));
+  }
 
   /** Like Espruino, an exception in a callback is printed and the event loop goes on. */
   private guard(fn: () => void): void {

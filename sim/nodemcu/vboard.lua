@@ -15,6 +15,8 @@
 --   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
+--   U t_us hex            a line typed on the UART (hex), run by the Lua interpreter in the global
+--                         environment, as NodeMCU runs it; an error in it stops the board (~panic)
 --   E t_us                run to t_us, report and exit
 -- Live runs (sim/live/live-lua.ts) add time that goes on without an end, and the network:
 --   T t_us                run the timers due up to t_us (inclusive), answer "~t t_us"
@@ -136,6 +138,13 @@ for line in lines() do
     local t, pin, level = line:match("^P (%d+) (%d+) (%d)$")
     advance(t)
     vb.gpio_drive(tonumber(pin), tonumber(level))
+    vb.run_tasks()
+  elseif op == "U" then
+    local t, h = line:match("^U (%d+) (%x*)$")
+    advance(t)
+    local chunk, err = (loadstring or load)(unhex(h), "=stdin")
+    if not chunk then panic(err) end
+    vb.call(chunk)
     vb.run_tasks()
   elseif op == "E" then
     local t = tonumber(line:match("^E (%d+)$"))

@@ -4,7 +4,7 @@ import { buildTag, bundleFileName, cachedBuild } from "../../tools/build/build.t
 import { writeEntry } from "../../tools/build/entry.ts";
 import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
 import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
-import { gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
+import { admitLine, gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { EspruinoBoard } from "../espruino/espruino-board.ts";
 import { cryptoBuildFor } from "../espruino/espruino-crypto.ts";
 import { memoryShelfStream } from "../trace/memory-stream.ts";
@@ -81,7 +81,7 @@ export async function runOnEspruino(input: ReplayInput, runner: "source" | "espr
     }
   } else {
     for (const p of gateInitialLevels(trace, constants)) board.pins.drive(p.pin, p.level);
-    board.addDevice(feedDevice(gateStimuli(trace, constants), (s) => board.pins.drive(s.pin, s.level)));
+    board.addDevice(feedDevice(gateStimuli(trace, constants), (s) => (s.kind === "pin" ? board.pins.drive(s.pin, s.level) : board.typeLine(admitLine(s, "js")))));
     board.boot();
     board.runUntil(trace.endUs + REPLAY_TAIL_US);
     samples = trace.sampleCount;

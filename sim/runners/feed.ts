@@ -1,8 +1,7 @@
 import type { ExternalDevice } from "../espruino/espruino-board.ts";
-import type { Stimulus } from "../devices/stimuli.ts";
 
-/** Turns an ordered stream of stimuli into one device of the Espruino board's event loop. */
-export function feedDevice<T extends Stimulus>(stimuli: Iterator<T>, apply: (s: T) => void): ExternalDevice {
+/** Turns an ordered stream of stimuli (sim/devices/stimuli.ts) into one device of the Espruino board's event loop. */
+export function feedDevice<T extends { tUs: number }>(stimuli: Iterator<T>, apply: (s: T) => void): ExternalDevice {
   let cur = stimuli.next();
   return {
     nextUs: () => (cur.done ? Infinity : cur.value.tUs),

@@ -2,7 +2,7 @@ import type { BoardConstants } from "../../hal/board.ts";
 import { boardConstants, loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
 import { cachedBuild } from "../../tools/build/build.ts";
 import { settleUsFor } from "../devices/hx711-chip.ts";
-import { gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
+import { admitLine, gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
 import { memoryShelfStream } from "../trace/memory-stream.ts";
 import { NO_SAMPLE as NO_SAMPLE_EXPORT, type ShelfStream, type TraceStream } from "../trace/trace-stream.ts";
@@ -49,7 +49,7 @@ function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: 
   if ("next" in trace) {
     yield* conversions(trace);
   } else {
-    for (const s of gateStimuli(trace, constants)) yield `P ${s.tUs} ${s.pin} ${s.level}`;
+    for (const s of gateStimuli(trace, constants)) yield s.kind === "pin" ? `P ${s.tUs} ${s.pin} ${s.level}` : `U ${s.tUs} ${hex(admitLine(s, "lua"))}`;
   }
   yield `E ${trace.endUs + REPLAY_TAIL_US}`;
 }
