@@ -3,7 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { admitLine } from "../sim/devices/stimuli.ts";
+import { admitLine, type ConsoleAdmit, type PinLevel } from "../sim/devices/stimuli.ts";
+import { EspruinoBoard } from "../sim/espruino/espruino-board.ts";
+import { feedDevice } from "../sim/runners/feed.ts";
+import { boardConstants, loadBoard } from "../tools/build/board-file.ts";
+import { cachedBuild } from "../tools/build/build.ts";
 import { traceText } from "../sim/gen/trace-writer.ts";
 import { allRunners, boardFor, parityOf, replayTrace } from "../sim/replay.ts";
 
@@ -77,4 +81,45 @@ describe("the gate app", () => {
       expect(execFileSync(interpreter, [join(dir, "admit.lua")], { encoding: "utf8" }).trimEnd().split("\n"), interpreter).toEqual(tokens.map((t) => `1 ${Buffer.from(t, "utf8").toString("hex")}`));
     }
   });
+
+  it("releases the lock within 100 ms of the emergency input in every state, and keeps it released until the input clears (espruino-esp8266, the built bundle, the lock pin watched)", async () => {
+    const board = boardConstants(loadBoard("espruino-esp8266"));
+    const { beamOuter, beamInner, doorClosed, lock } = board.gateLanes[0];
+    const code = (await cachedBuild("espruino-esp8266", "gate")).files["aisle-gate.js"];
+    const lines: string[] = [];
+    const vb = new EspruinoBoard({ code, filename: "aisle-gate.js", mode: "vm", storage: new Map(), onLine: (l) => lines.push(l) });
+    const writes: [number, number][] = [];
+    vb.pins.listen(lock, (level) => writes.push([vb.nowUs / 1000, level]));
+    vb.pins.drive(doorClosed, 1);
+    const pin = (tMs: number, p: number, level: number): PinLevel => ({ kind: "pin", tUs: tMs * 1000, pin: p, level });
+    const admit = (tMs: number): ConsoleAdmit => ({ kind: "admit", tUs: tMs * 1000, lane: 0, token: `tok-${tMs}` });
+    const em = board.emergency;
+    // Emergencies while idle; admitted; a body between the beams with the door open; the door open after an entry; relocked just now.
+    const script = [
+      pin(1000, em, 1), pin(3000, em, 0),
+      admit(5000), pin(6000, em, 1), pin(8000, em, 0),
+      admit(10000), pin(10500, doorClosed, 0), pin(11000, beamOuter, 1), pin(11300, beamInner, 1), pin(11350, em, 1), pin(11400, beamOuter, 0), pin(11700, beamInner, 0), pin(14000, em, 0), pin(14500, doorClosed, 1),
+      admit(20000), pin(20500, doorClosed, 0), pin(21000, beamOuter, 1), pin(21300, beamInner, 1), pin(21400, beamOuter, 0), pin(21700, beamInner, 0), pin(22000, em, 1), pin(22100, doorClosed, 1), pin(25000, em, 0),
+      pin(25300, em, 1), pin(25330, em, 0), pin(25400, em, 1), pin(27000, em, 0),
+    ];
+    vb.addDevice(feedDevice(script[Symbol.iterator](), (s) => (s.kind === "pin" ? vb.pins.drive(s.pin, s.level) : vb.typeLine(admitLine(s, "js")))));
+    vb.boot();
+    vb.runUntil(30_000_000);
+    expect(vb.errors).toEqual([]);
+    const levelAt = (tMs: number) => writes.filter(([t]) => t <= tMs).at(-1)?.[1];
+    // The emergency takes the HAL's 20 ms debounce to arrive; the lock goes at once.
+    expect(writes.filter(([t]) => t >= 1000 && t < 1100)).toEqual([[1020, 0]]);
+    const active: [number, number][] = [[1000, 3000], [6000, 8000], [11350, 14000], [22000, 25000], [25400, 27000]];
+    for (const [from, to] of active) {
+      const released = levelAt(from) === 0 ? from : (writes.find(([t, level]) => t >= from && level === 0)?.[0] ?? Infinity);
+      expect(released - from, `emergency at ${from}`).toBeLessThanOrEqual(100);
+      for (let t = from + 100; t <= to; t += 10) expect(levelAt(t), `lock at ${t} ms, emergency since ${from}`).toBe(0);
+    }
+    // Locked again once an emergency has cleared with no admission in force (those of 5000 and 10000 ms are until 11700 and 20000 ms).
+    for (const t of [3300, 25300, 27300]) expect(levelAt(t - 1), `lock at ${t - 1} ms`).toBe(1);
+    for (const t of [8300, 14700]) expect(levelAt(t), `lock at ${t} ms`).toBe(0);
+    const events = lines.filter((l) => l.startsWith("@")).map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)) as { type: string; t_ms: number });
+    expect(events.map((e) => `${e.type}@${e.t_ms}`)).toEqual(["emergency@1000", "emergency@6000", "emergency@11350", "entry@11700", "entry@21700", "emergency@22000", "emergency@25400"]);
+  });
 });
+
