@@ -15,7 +15,7 @@ import type { GateSink, GateTimes } from "./gate-events";
 export const DOOR_CLOSED = 2;
 export const EMERGENCY = 3;
 
-/* Work in the order decide(): the four inputs, then these deadlines. */
+/* The kinds of work, in the order they are done at one instant: the four inputs, then these deadlines. */
 const DECIDE = 4;
 const LAPSE = 5;
 const HELD = 6;
