@@ -4,8 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { loadCalibration, saveCalibration } from "../firmware/core/calibration-store.ts";
 import { linearCell } from "../firmware/core/calibration.ts";
-import { CellMonitor } from "../firmware/core/cell-monitor.ts";
-import { Outbox } from "../firmware/core/outbox.ts";
+import { cellMonitor } from "../firmware/core/cell-monitor.ts";
+import { openOutbox } from "../firmware/core/outbox.ts";
 import { defaultLanes } from "../firmware/core/shelf-config.ts";
 import { handleShelfCommand, type ShelfDevice } from "../firmware/core/shelf-commands.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
@@ -65,10 +65,10 @@ beforeEach(() => {
   now = 5000;
   ctr = 1_700_000_000_000;
   reconfigured = 0;
-  const telemetry = new Telemetry(link, new Outbox(store, 16), "shelf-7", 3);
+  const telemetry = new Telemetry(link, openOutbox(store, 16), "shelf-7", 3);
   device = {
     store, hmac, key: latin1(KEY), telemetry, cal: loadCalibration(store, 2)!.cells, session: undefined,
-    monitor: new CellMonitor(2), lanes: defaultLanes(2), healthPeriodS: 60, rejected: 0, nowMs: () => now,
+    monitor: cellMonitor(2), lanes: defaultLanes(2), healthPeriodS: 60, rejected: 0, nowMs: () => now,
     reconfigure: () => reconfigured++, streamFor: () => {}, reboot: () => {},
   };
 });

@@ -6,7 +6,7 @@
 import { Decoder } from "cbor-x";
 import { describe, expect, it } from "vitest";
 import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
-import { Outbox } from "../firmware/core/outbox.ts";
+import { openOutbox } from "../firmware/core/outbox.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
 import { TearingStore } from "../sim/devices/tearing-store.ts";
 
@@ -46,7 +46,7 @@ function event(t: Telemetry, n: number): void {
 describe("Telemetry", () => {
   it("sets the will, subscribes before it says online, and sends one outbox message at a time, each until its PUBACK", () => {
     const link = new HandLink();
-    const t = new Telemetry(link, new Outbox(new TearingStore(), 10), "shelf-9", 4);
+    const t = new Telemetry(link, openOutbox(new TearingStore(), 10), "shelf-9", 4);
     t.start({ host: "h", port: 1, clientId: "shelf-9", user: "", password: "", keepaliveS: 30, willTopic: "", willPayload: "" });
     expect(link.session!.willTopic).toBe("aisle/v1/shelf-9/status");
     expect(decoder.decode(Buffer.from(link.session!.willPayload, "latin1"))).toEqual({ v: 1, state: "offline" });
@@ -76,7 +76,7 @@ describe("Telemetry", () => {
 
   it("counts what a full outbox refused and reports it once the backlog has gone", () => {
     const link = new HandLink();
-    const t = new Telemetry(link, new Outbox(new TearingStore(), 3), "shelf-9", 1);
+    const t = new Telemetry(link, openOutbox(new TearingStore(), 3), "shelf-9", 1);
     for (let n = 1; n <= 5; n++) event(t, n);
     expect(t.queued()).toBe(3);
     expect(t.dropped()).toBe(2);

@@ -26,46 +26,48 @@ const STABLE_MEAN = 6;
 const STABLE_AT_MS = 7;
 const FIELDS = 8;
 
-export class CellMonitor {
-  private readonly s: number[] = [];
-
-  constructor(cellCount: number) {
-    for (let c = 0; c < cellCount; c++) {
-      for (let f = 0; f < FIELDS; f++) {
-        this.s.push(f === SINCE_MS || f === STABLE_AT_MS ? -1 : f === STABLE_MEAN ? NaN : 0);
-      }
-    }
-  }
-
+export interface CellMonitor {
   /** A batch's mean and variance (counts, counts²) of n samples, the last at tMs. */
-  push(cell: number, mean: number, variance: number, n: number, tMs: number): void {
-    const s = this.s;
-    const k = cell * FIELDS;
-    if (s[k + SINCE_MS] < 0) {
-      s[k + SINCE_MS] = tMs;
-      s[k + LO] = mean;
-      s[k + HI] = mean;
-    }
-    s[k + SUM] = s[k + SUM] + mean;
-    s[k + BATCHES] = s[k + BATCHES] + 1;
-    s[k + VAR_SUM] = s[k + VAR_SUM] + variance / n;
-    s[k + LO] = Math.min(s[k + LO], mean);
-    s[k + HI] = Math.max(s[k + HI], mean);
-    if (tMs - s[k + SINCE_MS] >= WINDOW_MS && s[k + BATCHES] >= 2) {
-      const b = s[k + BATCHES];
-      const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(s[k + VAR_SUM] / b));
-      s[k + STABLE_MEAN] = s[k + HI] - s[k + LO] <= spreadLimit ? s[k + SUM] / b : NaN;
-      s[k + STABLE_AT_MS] = tMs;
-      s[k + SUM] = 0;
-      s[k + BATCHES] = 0;
-      s[k + VAR_SUM] = 0;
-      s[k + SINCE_MS] = -1;
-    }
-  }
-
+  push(cell: number, mean: number, variance: number, n: number, tMs: number): void;
   /** The cell's still mean in raw counts, or NaN when it moved, or has not been read lately. */
-  stable(cell: number, nowMs: number): number {
-    const k = cell * FIELDS;
-    return nowMs - this.s[k + STABLE_AT_MS] <= FRESH_MS && this.s[k + STABLE_AT_MS] >= 0 ? this.s[k + STABLE_MEAN] : NaN;
+  stable(cell: number, nowMs: number): number;
+}
+
+/* A plain object over closures rather than a class: on NodeMCU a class costs Lua heap for its class table and prototype (docs/lua-heap.md). */
+export function cellMonitor(cellCount: number): CellMonitor {
+  const s: number[] = [];
+  for (let c = 0; c < cellCount; c++) {
+    for (let f = 0; f < FIELDS; f++) {
+      s.push(f === SINCE_MS || f === STABLE_AT_MS ? -1 : f === STABLE_MEAN ? NaN : 0);
+    }
   }
+  return {
+    push(cell: number, mean: number, variance: number, n: number, tMs: number): void {
+      const k = cell * FIELDS;
+      if (s[k + SINCE_MS] < 0) {
+        s[k + SINCE_MS] = tMs;
+        s[k + LO] = mean;
+        s[k + HI] = mean;
+      }
+      s[k + SUM] = s[k + SUM] + mean;
+      s[k + BATCHES] = s[k + BATCHES] + 1;
+      s[k + VAR_SUM] = s[k + VAR_SUM] + variance / n;
+      s[k + LO] = Math.min(s[k + LO], mean);
+      s[k + HI] = Math.max(s[k + HI], mean);
+      if (tMs - s[k + SINCE_MS] >= WINDOW_MS && s[k + BATCHES] >= 2) {
+        const b = s[k + BATCHES];
+        const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(s[k + VAR_SUM] / b));
+        s[k + STABLE_MEAN] = s[k + HI] - s[k + LO] <= spreadLimit ? s[k + SUM] / b : NaN;
+        s[k + STABLE_AT_MS] = tMs;
+        s[k + SUM] = 0;
+        s[k + BATCHES] = 0;
+        s[k + VAR_SUM] = 0;
+        s[k + SINCE_MS] = -1;
+      }
+    },
+    stable(cell: number, nowMs: number): number {
+      const k = cell * FIELDS;
+      return nowMs - s[k + STABLE_AT_MS] <= FRESH_MS && s[k + STABLE_AT_MS] >= 0 ? s[k + STABLE_MEAN] : NaN;
+    },
+  };
 }

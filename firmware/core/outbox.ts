@@ -25,21 +25,33 @@ function parseCount(s: string): number {
   return s.length > 0 && s.length < 16 && n >= 0 && n === Math.floor(n) ? n : -1;
 }
 
-export class Outbox {
-  private head = 0;
-  private tail = 0;
+export interface Outbox {
+  /** Messages queued. */
+  size(): number;
+  /** Queues a message; false (and counted in dropped) when the queue is full or the Store refused it. */
+  push(topic: string, payload: string): boolean;
+  /** The oldest queued message's topic; "" when the queue is empty or its record was lost. */
+  topic(): string;
+  payload(): string;
+  /** Drops the oldest message: it has been delivered. */
+  shift(): void;
   /** Messages refused because the queue was full, since the device was first set up. */
-  dropped = 0;
+  dropped(): number;
+}
 
-  private gen = 0;
-
-  constructor(private readonly store: Store, private readonly capacity: number) {
-    this.adopt(store.read(INDEX_A));
-    this.adopt(store.read(INDEX_B));
-  }
+/**
+ * The outbox kept in the store, as the index found there says. A plain object over closures
+ * rather than a class: on NodeMCU a class costs Lua heap for its class table and prototype, and
+ * what only opening it uses (adopt) is not kept (docs/lua-heap.md).
+ */
+export function openOutbox(store: Store, capacity: number): Outbox {
+  let head = 0;
+  let tail = 0;
+  let dropped = 0;
+  let gen = 0;
 
   /** Takes an index copy if it is whole and newer than what was found so far. */
-  private adopt(index: string | undefined): void {
+  function adopt(index: string | undefined): void {
     if (index === undefined) {
       return;
     }
@@ -47,80 +59,80 @@ export class Outbox {
     if (parts.length !== 5 || parts[4] !== ".") {
       return;
     }
-    const gen = parseCount(parts[0]);
-    const head = parseCount(parts[1]);
-    const tail = parseCount(parts[2]);
-    const dropped = parseCount(parts[3]);
-    if (gen > this.gen && head >= 0 && tail >= head && tail - head <= this.capacity && dropped >= 0) {
-      this.gen = gen;
-      this.head = head;
-      this.tail = tail;
-      this.dropped = dropped;
+    const g = parseCount(parts[0]);
+    const h = parseCount(parts[1]);
+    const t = parseCount(parts[2]);
+    const d = parseCount(parts[3]);
+    if (g > gen && h >= 0 && t >= h && t - h <= capacity && d >= 0) {
+      gen = g;
+      head = h;
+      tail = t;
+      dropped = d;
     }
   }
+  adopt(store.read(INDEX_A));
+  adopt(store.read(INDEX_B));
 
-  size(): number {
-    return this.tail - this.head;
-  }
-
-  /** Queues a message; false (and counted in dropped) when the queue is full or the Store refused it. */
-  push(topic: string, payload: string): boolean {
-    if (this.size() >= this.capacity || !this.store.write(this.slotName(this.tail), topic + SEP + payload)) {
-      this.dropped++;
-      this.saveIndex();
-      return false;
-    }
-    this.tail++;
-    if (!this.saveIndex()) {
-      this.tail--;
-      this.dropped++;
-      return false;
-    }
-    return true;
-  }
-
-  /** The oldest queued message's topic; "" when the queue is empty or its record was lost. */
-  topic(): string {
-    const r = this.oldest();
-    return r === undefined ? "" : r.slice(0, r.indexOf(SEP));
-  }
-
-  payload(): string {
-    const r = this.oldest();
-    return r === undefined ? "" : r.slice(r.indexOf(SEP) + 1);
-  }
-
-  /** Drops the oldest message: it has been delivered. */
-  shift(): void {
-    if (this.size() === 0) {
-      return;
-    }
-    const name = this.slotName(this.head);
-    this.head++;
-    this.saveIndex();
-    this.store.erase(name);
-  }
-
-  private oldest(): string | undefined {
-    if (this.size() === 0) {
-      return undefined;
-    }
-    const r = this.store.read(this.slotName(this.head));
-    return r !== undefined && r.indexOf(SEP) > 0 ? r : undefined;
-  }
-
-  private slotName(k: number): string {
-    return "ob" + formatInt(mod(k, this.capacity));
+  function slotName(k: number): string {
+    return "ob" + formatInt(mod(k, capacity));
   }
 
   /* Over the older copy; a trailing "." marks a whole one. A refused write is retried on the same copy, so the newer one is never the one overwritten. */
-  private saveIndex(): boolean {
-    this.gen++;
-    const ok = this.store.write(mod(this.gen, 2) === 0 ? INDEX_A : INDEX_B,
-      formatInt(this.gen) + " " + formatInt(this.head) + " " + formatInt(this.tail) + " " + formatInt(this.dropped) + " .");
+  function saveIndex(): boolean {
+    gen++;
+    const ok = store.write(mod(gen, 2) === 0 ? INDEX_A : INDEX_B,
+      formatInt(gen) + " " + formatInt(head) + " " + formatInt(tail) + " " + formatInt(dropped) + " .");
     if (!ok) {
-      this.gen--;
+      gen--;
     }
     return ok;
   }
+
+  function oldest(): string | undefined {
+    if (tail === head) {
+      return undefined;
+    }
+    const r = store.read(slotName(head));
+    return r !== undefined && r.indexOf(SEP) > 0 ? r : undefined;
+  }
+
+  return {
+    size(): number {
+      return tail - head;
+    },
+    push(topic: string, payload: string): boolean {
+      if (tail - head >= capacity || !store.write(slotName(tail), topic + SEP + payload)) {
+        dropped++;
+        saveIndex();
+        return false;
+      }
+      tail++;
+      if (!saveIndex()) {
+        tail--;
+        dropped++;
+        return false;
+      }
+      return true;
+    },
+    topic(): string {
+      const r = oldest();
+      return r === undefined ? "" : r.slice(0, r.indexOf(SEP));
+    },
+    payload(): string {
+      const r = oldest();
+      return r === undefined ? "" : r.slice(r.indexOf(SEP) + 1);
+    },
+    shift(): void {
+      if (tail === head) {
+        return;
+      }
+      const name = slotName(head);
+      head++;
+      saveIndex();
+      store.erase(name);
+    },
+    dropped(): number {
+      return dropped;
+    },
+  };
 }

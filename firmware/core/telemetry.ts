@@ -98,7 +98,7 @@ export class Telemetry implements MqttEvents {
 
   /** Messages refused by a full outbox since the device was set up. */
   dropped(): number {
-    return this.outbox.dropped;
+    return this.outbox.dropped();
   }
 
   queued(): number {

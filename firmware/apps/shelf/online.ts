@@ -2,12 +2,12 @@ import type { BoardConstants } from "../../../hal/board";
 import type { OnlineShelfHal } from "../../../hal/hal";
 import { linearCell, type CellCal } from "../../core/calibration";
 import { loadCalibration } from "../../core/calibration-store";
-import { CellMonitor } from "../../core/cell-monitor";
+import { cellMonitor } from "../../core/cell-monitor";
 import { CborWriter } from "../../core/cbor-writer";
 import { faultName } from "../../core/cell-filter";
 import { loadDeviceConfig } from "../../core/device-config";
 import { formatInt } from "../../core/format";
-import { Outbox } from "../../core/outbox";
+import { openOutbox } from "../../core/outbox";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
 import type { ShelfEvent } from "../../core/shelf-event";
@@ -93,11 +93,11 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   for (let i = 0; i < cellCount * FAULT_SLOTS; i++) {
     faults.push(0);
   }
-  const telemetry = new Telemetry(hal.mqtt, new Outbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
+  const telemetry = new Telemetry(hal.mqtt, openOutbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
     cal: record === undefined ? raw(cellCount) : record.cells, session: undefined,
-    monitor: new CellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
+    monitor: cellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
     nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {
       pipeline = new ShelfPipeline(device.cal, rates, device.lanes,
