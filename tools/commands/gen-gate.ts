@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { generateGate } from "../../sim/gen/gate-gen.ts";
 import { GATE_SCENARIO_NAMES } from "../../sim/gen/gate-scenarios.ts";
 import { UsageError } from "../usage-error.ts";
+import { wholeOption as int, writeOutput as write } from "./gen-output.ts";
 
 export interface GenGateArgs {
   scenario: string;
@@ -10,23 +9,6 @@ export interface GenGateArgs {
   durationS?: string;
   out: string;
   json?: boolean;
-}
-
-function int(name: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
-  return n;
-}
-
-/** Writes a file, or says which file could not be written and why, as a usage error: --out was wrong. */
-function write(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file) || ".", { recursive: true });
-    writeFileSync(file, text);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`--out: cannot write ${file} (${err.code ?? err.message})`);
-  }
 }
 
 /**
