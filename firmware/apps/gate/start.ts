@@ -2,7 +2,7 @@ import type { BoardConstants } from "../../../hal/board";
 import type { DigitalIn } from "../../../hal/digital";
 import type { GateHal, GateLaneIo } from "../../../hal/hal";
 import { INNER, OUTER } from "../../core/crossing-tracker";
-import { gateTimes } from "../../core/gate-events";
+import { EMERGENCY_EVENT, LOCK_FAULT, gateTimes } from "../../core/gate-events";
 import type { GateTimes } from "../../core/gate-events";
 import { DOOR_CLOSED, EMERGENCY, GateLane } from "../../core/gate-lane";
 import { formatInt, jsonString } from "../../core/format";
@@ -44,14 +44,15 @@ function startLane(io: GateLaneIo, laneId: string, times: GateTimes, nowMs: numb
 
 /** Boots the gate controller: each lane's inputs and admissions feed its state machine; its events go to the link, its lock command to the lock. */
 export function startGate(hal: GateHal, board: BoardConstants): void {
-  const topic = "aisle/" + board.deviceId + "/event";
+  const topics = "aisle/" + board.deviceId + "/";
   const clock = hal.clock;
   const times = gateTimes();
   const lanes: GateLane[] = [];
   let seq = 0;
   const publish = (laneId: string, type: string, tMs: number): void => {
     seq++;
-    hal.link.publish(topic, "{\"type\":" + jsonString(type) + ",\"lane\":" + jsonString(laneId) +
+    // The emergency input and a lock fault are the gate's health, as an HX711's faults are the shelf's; events are passages and door alarms.
+    hal.link.publish(topics + (type === EMERGENCY_EVENT || type === LOCK_FAULT ? "health" : "event"), "{\"type\":" + jsonString(type) + ",\"lane\":" + jsonString(laneId) +
       ",\"t_ms\":" + formatInt(round(tMs)) + ",\"seq\":" + formatInt(seq) + "}");
   };
   /* Every lane's work due by tMs, the earliest first across lanes: events go out in one order on every board. */
