@@ -1,7 +1,12 @@
 -- gpio: levels, modes, and trig callbacks (level, when_us, eventcount) on edges.
 local vb = __vboard
+-- The pins' levels are the chip's registers, not heap: the table holds every pin from power-up,
+-- so the firmware's writes and reads cost the Lua heap nothing, as on the chip.
 local levels = {}
-local trigs = {}
+for pin = 0, 12 do levels[pin] = 0 end
+-- A trig's callback and edge kind by pin: the chip keeps a registry reference to the callback
+-- (12 bytes) in a static array; a table of callbacks and one of kinds cost a little more.
+local trig_cb, trig_kind = {}, {}
 
 gpio = { INPUT = 0, OUTPUT = 1, INT = 2, OPENDRAIN = 3, HIGH = 1, LOW = 0, PULLUP = 1, FLOAT = 0 }
 
@@ -19,10 +24,10 @@ end
 
 function gpio.trig(pin, kind, cb)
   if kind == nil or kind == "none" then
-    trigs[pin] = nil
+    trig_cb[pin], trig_kind[pin] = nil, nil
     return
   end
-  trigs[pin] = { kind = kind, cb = cb }
+  trig_cb[pin], trig_kind[pin] = cb, kind
 end
 
 -- Level before boot: no callback.
@@ -35,11 +40,10 @@ function vb.gpio_drive(pin, level)
   local old = levels[pin] or 0
   if old == level then return end
   levels[pin] = level
-  local t = trigs[pin]
-  if t == nil then return end
-  local k = t.kind
+  local k = trig_kind[pin]
+  if k == nil then return end
   if k == "both" or (k == "up" and level == 1) or (k == "down" and level == 0)
      or (k == "high" and level == 1) or (k == "low" and level == 0) then
-    vb.call(t.cb, level, vb.raw_us(), 1)
+    vb.call(trig_cb[pin], level, vb.raw_us(), 1)
   end
 end

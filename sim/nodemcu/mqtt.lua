@@ -19,7 +19,15 @@ mqtt = {
 local Client = {}
 Client.__index = Client
 
-local EVENTS = { connect = true, connfail = true, offline = true, message = true, overflow = true, puback = true, suback = true, unsuback = true }
+-- Stand-in sizes (docs/lua-heap.md): while it dials, the chip holds for a client its userdata
+-- (lmqtt_userdata, 144 bytes behind a 20-byte header), a dozen registry references (callbacks,
+-- strings) and the connection's espconn, esp_tcp and lwIP pcb, some 600 bytes. This stand-in
+-- keeps about as much: eight named fields, its settings in one array and its callbacks in another
+-- (a table of seventeen fields and one of callbacks by name took twice that).
+-- The callbacks by event, in cb[EVENTS[name]]:
+local EVENTS = { connect = 1, connfail = 2, offline = 3, message = 4, overflow = 5, puback = 6, suback = 7, unsuback = 8 }
+-- The settings, in conf:
+local CLIENT_ID, KEEPALIVE, USER, PASSWORD, CLEAN, MAX_MESSAGE_LENGTH, WILL_TOPIC, WILL_MSG, WILL_QOS, WILL_RETAIN = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 
 -- mqtt.Client(clientid, keepalive, user, pass, cleansession, max_message_length): each optional
 -- argument is taken only if it has the right type, as the C code walks its stack.
@@ -33,30 +41,33 @@ function mqtt.Client(...)
   end
   local is_string = function(v) return type(v) == "string" or type(v) == "number" end
   local is_number = function(v) return tonumber(v) ~= nil and type(v) ~= "boolean" end
-  local c = setmetatable({ cb = {}, queue = {}, qhead = 1, qtail = 0, seq = 0, state = "idle", will_qos = 0, will_retain = false }, Client)
-  c.client_id = tostring(take(is_string) or "NodeMCU_c0ffee")
+  local client_id = tostring(take(is_string) or "NodeMCU_c0ffee")
   local keepalive = take(is_number)
-  c.keepalive = (keepalive == nil or math.floor(keepalive) == 0) and 60 or math.floor(keepalive)
-  c.user = tostring(take(is_string) or "")
-  c.password = tostring(take(is_string) or "")
+  keepalive = (keepalive == nil or math.floor(keepalive) == 0) and 60 or math.floor(keepalive)
+  local user = tostring(take(is_string) or "")
+  local password = tostring(take(is_string) or "")
   local clean = take(is_number)
-  c.clean = clean ~= nil and math.floor(clean) ~= 0
+  clean = clean ~= nil and math.floor(clean) ~= 0
   local maxlen = take(is_number)
-  c.max_message_length = (maxlen == nil or math.floor(maxlen) == 0) and 1024 or math.floor(maxlen)
-  return c
+  maxlen = (maxlen == nil or math.floor(maxlen) == 0) and 1024 or math.floor(maxlen)
+  -- No will (false) until lwt() gives one.
+  local conf = { client_id, keepalive, user, password, clean, maxlen, false, false, 0, false }
+  local cb = { false, false, false, false, false, false, false, false }
+  return setmetatable({ cb = cb, queue = {}, qhead = 1, qtail = 0, seq = 0, state = "idle", conf = conf }, Client)
 end
 
 function Client:lwt(topic, message, qos, retain)
-  self.will_topic = net.check_string(topic, 2, "lwt")
-  self.will_msg = net.check_string(message, 3, "lwt")
-  if tonumber(qos) ~= nil and type(qos) ~= "boolean" then self.will_qos = math.floor(qos) % 4 end
-  if tonumber(retain) ~= nil and type(retain) ~= "boolean" then self.will_retain = math.floor(retain) ~= 0 end
+  local conf = self.conf
+  conf[WILL_TOPIC] = net.check_string(topic, 2, "lwt")
+  conf[WILL_MSG] = net.check_string(message, 3, "lwt")
+  if tonumber(qos) ~= nil and type(qos) ~= "boolean" then conf[WILL_QOS] = math.floor(qos) % 4 end
+  if tonumber(retain) ~= nil and type(retain) ~= "boolean" then conf[WILL_RETAIN] = math.floor(retain) ~= 0 end
 end
 
 function Client:on(event, fn)
   if type(fn) ~= "function" then error("bad argument #3 to 'on' (function expected, got " .. type(fn) .. ")", 2) end
   if not EVENTS[event] then error("bad argument #2 to 'on' (invalid option '" .. tostring(event) .. "')", 2) end
-  self.cb[event] = fn
+  self.cb[EVENTS[event]] = fn
 end
 
 -- connect(host[, port[, secure]][, function(client)[, function(client, reason)]]): no autoreconnect.
@@ -78,22 +89,23 @@ function Client:connect(host, ...)
     i = i + 1
   end
   if secure then error("ssl not available", 2) end
-  if i <= n and type(args[i]) == "function" then self.cb.connect = args[i] end
+  if i <= n and type(args[i]) == "function" then self.cb[EVENTS.connect] = args[i] end
   i = i + 1
-  if i <= n and type(args[i]) == "function" then self.cb.connfail = args[i] end
+  if i <= n and type(args[i]) == "function" then self.cb[EVENTS.connfail] = args[i] end
   self.state = "dialing"
-  local will = self.will_topic ~= nil and net.cstr(self.will_topic) ~= ""
+  local conf = self.conf
+  local will = conf[WILL_TOPIC] and net.cstr(conf[WILL_TOPIC]) ~= ""
   self.conn = net.open(self, {
-    host = host, port = port, client_id = net.cstr(self.client_id), keepalive = self.keepalive, clean = self.clean,
-    user = net.cstr(self.user), password = net.cstr(self.password),
-    will_topic = will and net.cstr(self.will_topic) or "", will_msg = will and net.cstr(self.will_msg) or "",
-    will_qos = will and self.will_qos or 0, will_retain = will and self.will_retain,
+    host = host, port = port, client_id = net.cstr(conf[CLIENT_ID]), keepalive = conf[KEEPALIVE], clean = conf[CLEAN],
+    user = net.cstr(conf[USER]), password = net.cstr(conf[PASSWORD]),
+    will_topic = will and net.cstr(conf[WILL_TOPIC]) or "", will_msg = will and net.cstr(conf[WILL_MSG]) or "",
+    will_qos = will and conf[WILL_QOS] or 0, will_retain = will and conf[WILL_RETAIN],
   })
 end
 
 local function call(self, name, ...)
-  local fn = self.cb[name]
-  if fn ~= nil then vb.call(fn, self, ...) end
+  local fn = self.cb[EVENTS[name]]
+  if fn then vb.call(fn, self, ...) end
 end
 
 -- The head of the queue goes out when nothing is awaiting its ack.
@@ -126,7 +138,7 @@ function Client:publish(topic, payload, qos, retain, fn)
   payload = net.check_string(payload, 3, "publish")
   qos = net.check_int(qos, 4, "publish")
   retain = net.check_int(retain, 5, "publish")
-  if type(fn) == "function" then self.cb.puback = fn end
+  if type(fn) == "function" then self.cb[EVENTS.puback] = fn end
   self.seq = self.seq + 1
   enqueue(self, { kind = "pub", seq = self.seq, qos = qos, retain = retain ~= 0, topic = topic, payload = payload })
   return true
@@ -137,7 +149,7 @@ function Client:subscribe(topic, qos, fn)
   if type(topic) == "table" then vb.panic("vboard: mqtt:subscribe with a table of topics is not emulated") end
   topic = net.check_string(topic, 2, "subscribe")
   qos = net.check_int(qos, 3, "subscribe")
-  if type(fn) == "function" then self.cb.suback = fn end
+  if type(fn) == "function" then self.cb[EVENTS.suback] = fn end
   self.seq = self.seq + 1
   enqueue(self, { kind = "sub", seq = self.seq, qos = qos, topic = topic })
   return true
@@ -151,10 +163,11 @@ end
 local function deliver(self, qos, topic, payload)
   local rest = 2 + #topic + (qos > 0 and 2 or 0) + #payload
   local total = 1 + rest + (rest < 128 and 1 or rest < 16384 and 2 or 3)
-  if total <= self.max_message_length then
+  local max = self.conf[MAX_MESSAGE_LENGTH]
+  if total <= max then
     if payload == "" then call(self, "message", topic) else call(self, "message", topic, payload) end
   else
-    call(self, "overflow", topic, payload:sub(1, math.max(0, #payload - (total - self.max_message_length))))
+    call(self, "overflow", topic, payload:sub(1, math.max(0, #payload - (total - max))))
   end
 end
 

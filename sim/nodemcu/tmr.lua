@@ -9,8 +9,13 @@ tmr = { ALARM_SINGLE = 0, ALARM_AUTO = 1, ALARM_SEMI = 2 }
 local Timer = {}
 Timer.__index = Timer
 
+-- A timer's slots: a table of five array slots (92 bytes on a 32-bit Lua 5.1) stands in for the
+-- chip's userdata (a tmr_t of 36 bytes behind a 20-byte header) and its two registry references,
+-- about 80 bytes, rather than a table of named fields three times that (docs/lua-heap.md).
+local CB, INTERVAL_US, MODE, DUE, SEQ = 1, 2, 3, 4, 5
+
 function tmr.create()
-  return setmetatable({ state = "idle" }, Timer)
+  return setmetatable({ false, 0, 0, 0, 0 }, Timer)
 end
 
 -- The ESP32's timers are FreeRTOS timers at its default 100 Hz, which NodeMCU keeps:
@@ -27,23 +32,22 @@ end
 
 local function arm(t)
   seq = seq + 1
-  t.seq = seq
+  t[SEQ] = seq
   local from = vb.now_us
   -- Ticks count from the boot.
   if TICK_US ~= nil then from = from - vb.uptime_us() % TICK_US end
-  t.due = from + t.interval_us
+  t[DUE] = from + t[INTERVAL_US]
   armed[t] = true
 end
 
 function Timer:register(ms, mode, cb)
-  self.interval_us = interval_us(ms)
-  self.mode = mode
-  self.cb = cb
-  self.state = "registered"
+  self[INTERVAL_US] = interval_us(ms)
+  self[MODE] = mode
+  self[CB] = cb
 end
 
 function Timer:start()
-  if self.cb == nil then error("timer not registered") end
+  if not self[CB] then error("timer not registered") end
   arm(self)
   return true
 end
@@ -61,11 +65,11 @@ end
 
 function Timer:unregister()
   armed[self] = nil
-  self.cb = nil
+  self[CB] = false
 end
 
 function Timer:interval(ms)
-  self.interval_us = interval_us(ms)
+  self[INTERVAL_US] = interval_us(ms)
 end
 
 if vb.mcu == "esp8266" then
@@ -85,18 +89,18 @@ function vb.run_timers(t_us, inclusive)
   while true do
     local best
     for t in pairs(armed) do
-      if best == nil or t.due < best.due or (t.due == best.due and t.seq < best.seq) then best = t end
+      if best == nil or t[DUE] < best[DUE] or (t[DUE] == best[DUE] and t[SEQ] < best[SEQ]) then best = t end
     end
-    if best == nil or best.due > t_us or (best.due == t_us and not inclusive) then return end
-    vb.now_us = best.due
-    if best.mode == tmr.ALARM_AUTO then
+    if best == nil or best[DUE] > t_us or (best[DUE] == t_us and not inclusive) then return end
+    vb.now_us = best[DUE]
+    if best[MODE] == tmr.ALARM_AUTO then
       seq = seq + 1
-      best.seq = seq
-      best.due = best.due + math.max(best.interval_us, 1)
+      best[SEQ] = seq
+      best[DUE] = best[DUE] + math.max(best[INTERVAL_US], 1)
     else
       armed[best] = nil
     end
-    vb.call(best.cb, best)
+    vb.call(best[CB], best)
     vb.run_tasks()
   end
 end
