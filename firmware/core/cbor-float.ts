@@ -12,8 +12,12 @@ const P2 = function (n: number): number {
   return Math.pow(2, n);
 };
 
-/** v's n lowest bytes, big-endian: exact for whole v below 2^53 (a division gives a float, which does not wrap). */
-export function bigEndian(v: number, n: number): string {
+/**
+ * v's n lowest bytes, big-endian: exact for whole v below 2^53 (a division gives a float, which
+ * does not wrap). Exported at the end, not here: floatItem calls it, and an exported function is
+ * reached through the module's export table, which its callers would keep in NodeMCU's heap.
+ */
+function bigEndian(v: number, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) {
     const q = Math.floor(v / 256);
@@ -86,3 +90,5 @@ export function floatItem(x: number): string {
   }
   return "";
 }
+
+export { bigEndian };

@@ -97,7 +97,7 @@ const GLITCH_G = 250;
 const QUIET_VAR_G = 625;
 const MEDIAN_STEP_SHARE = 0.2;
 
-export function median3(a: number, b: number, c: number): number {
+function median3(a: number, b: number, c: number): number {
   if (a > b) {
     return b > c ? b : a > c ? c : a;
   }

@@ -41,8 +41,12 @@ export interface Attribution {
   confidence: number;
 }
 
-/** The most grams an episode that moved `movedG` in all could have leaked onto (or off) one lane. */
-export function leakBound(movedG: number): number {
+/**
+ * The most grams an episode that moved `movedG` in all could have leaked onto (or off) one lane.
+ * Exported below, not here: an exported function called in its own module is reached through the
+ * module's export table, which the callers' closures then keep in NodeMCU's heap.
+ */
+function leakBound(movedG: number): number {
   return LEAK_FLOOR_G + LEAK_SHARE * movedG;
 }
 
@@ -169,3 +173,5 @@ export function attribute(lanes: EpisodeLane[]): Attribution {
   const unit = lanes[lightest].unitG;
   return { counts: best, grams: gramsOf(lanes, best, total, moved), confidence: Math.max(0, 1 - (2 * Math.abs(state.residual)) / unit) };
 }
+
+export { leakBound };
