@@ -35,8 +35,20 @@ export interface GateLaneIo {
   lock: DigitalOut;
 }
 
-export interface GateHal extends BaseHal {
+/** A gate's inputs and locks, whatever brings its admissions. */
+export interface GateIoHal extends BaseHal {
   lanes: GateLaneIo[];
   emergency: DigitalIn;
+}
+
+/** The serial gate: admissions typed on the console. */
+export interface GateHal extends GateIoHal {
   admissions: Admissions;
+}
+
+/** A gate that talks MQTT (docs/mqtt.md): admissions come as signed commands, so it has no Admissions; the serial link stays for logs. */
+export interface OnlineGateHal extends GateIoHal {
+  mqtt: MqttLink;
+  hmac: Hmac;
+  system: System;
 }

@@ -8,7 +8,10 @@ import type { Hmac } from "../../hal/hmac";
 import type { Store } from "../../hal/store";
 import { CborBytes, type CborMap, type CborValue } from "./cbor-value";
 import { cborDecode } from "./cbor-reader";
+import { CborWriter } from "./cbor-writer";
 import { CommandFields } from "./command-fields";
+import { round } from "./math";
+import { PROTOCOL_VERSION } from "./telemetry";
 
 /** Commands are small; deeper nesting than this is an attack or a mistake. */
 const MAX_DEPTH = 4;
@@ -24,6 +27,17 @@ export const CTR_RECORD = "ctr";
 export function lastCounter(store: Store): number {
   const n = Number(store.read(CTR_RECORD));
   return n === n ? n : 0;
+}
+
+/**
+ * A reply's head, {v, id, ok, boot, t_ms, ctr, then `fields` more pairs for the caller}. Every
+ * reply carries the device's clock, boot and last accepted counter: a tool learns from any reply,
+ * even "expired", what deadline and counter to sign with (small counters stay exact in a float32
+ * Lua, as NodeMCU's ESP32 builds have by default).
+ */
+export function replyHead(store: Store, boot: number, nowMs: number, id: string, ok: boolean, fields: number): CborWriter {
+  return new CborWriter().map(6 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok)
+    .text("boot").int(boot).text("t_ms").int(round(nowMs)).text("ctr").num(lastCounter(store));
 }
 
 export interface CommandContext {

@@ -12,12 +12,12 @@ import type { CellCal } from "./calibration";
 import { CalibrationSession } from "./calibration-session";
 import type { CellMonitor } from "./cell-monitor";
 import { CborWriter } from "./cbor-writer";
-import { CTR_RECORD, lastCounter, openCommand, type OpenedCommand } from "./command-envelope";
+import { CTR_RECORD, lastCounter, openCommand, replyHead, type OpenedCommand } from "./command-envelope";
 import { formatInt } from "./format";
 import { round } from "./math";
 import { encodeLanes, type LaneConfig } from "./shelf-config";
 import { SHOW_FIELDS, showReply } from "./shelf-show";
-import { PROTOCOL_VERSION, type Telemetry } from "./telemetry";
+import type { Telemetry } from "./telemetry";
 
 const MAX_GRAMS = 100000;
 export const MAX_STREAM_S = 600;
@@ -47,14 +47,8 @@ export interface ShelfDevice {
   reboot(): void;
 }
 
-/**
- * Every reply carries the device's clock, boot and last accepted counter: a tool learns from any
- * reply, even "expired", what deadline and counter to sign with (small counters stay exact in a
- * float32 Lua, as NodeMCU's ESP32 builds have by default).
- */
 function reply(d: ShelfDevice, id: string, ok: boolean, fields: number): CborWriter {
-  return new CborWriter().map(6 + fields).text("v").int(PROTOCOL_VERSION).text("id").text(id).text("ok").bool(ok)
-    .text("boot").int(d.telemetry.boot).text("t_ms").int(round(d.nowMs())).text("ctr").num(lastCounter(d.store));
+  return replyHead(d.store, d.telemetry.boot, d.nowMs(), id, ok, fields);
 }
 
 function refuse(d: ShelfDevice, id: string, error: string, detail: string): void {

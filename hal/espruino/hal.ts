@@ -1,5 +1,5 @@
 import type { BoardConstants } from "../board";
-import type { GateHal, GateLaneIo, ShelfHal } from "../hal";
+import type { GateHal, GateIoHal, GateLaneIo, ShelfHal } from "../hal";
 import type { LoadCell } from "../load-cell";
 import { EspruinoClock } from "./clock";
 import { consoleAdmissions } from "./console-admissions";
@@ -17,7 +17,8 @@ export function espruinoShelfHal(board: BoardConstants): ShelfHal {
   return { clock: clock, cells: cells, store: new EspruinoStore(), link: new ConsoleLink(), log: new ConsoleLog() };
 }
 
-export function espruinoGateHal(board: BoardConstants): GateHal {
+/** The gate's clock, inputs, locks, store and console: what both gate builds share. */
+export function espruinoGateIo(board: BoardConstants): GateIoHal {
   const clock = new EspruinoClock();
   const lanes: GateLaneIo[] = [];
   for (let i = 0; i < board.gateLanes.length; i++) {
@@ -33,9 +34,16 @@ export function espruinoGateHal(board: BoardConstants): GateHal {
     clock: clock,
     lanes: lanes,
     emergency: new EspruinoDigitalIn(board.emergency, board.debounceMs, clock.bootS),
-    admissions: consoleAdmissions(clock),
     store: new EspruinoStore(),
     link: new ConsoleLink(),
     log: new ConsoleLog(),
+  };
+}
+
+export function espruinoGateHal(board: BoardConstants): GateHal {
+  const io = espruinoGateIo(board);
+  return {
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, admissions: consoleAdmissions(io.clock),
+    store: io.store, link: io.link, log: io.log,
   };
 }

@@ -1,6 +1,6 @@
 import type { BoardConstants } from "../board";
-import type { OnlineShelfHal } from "../hal";
-import { espruinoShelfHal } from "./hal";
+import type { OnlineGateHal, OnlineShelfHal } from "../hal";
+import { espruinoGateIo, espruinoShelfHal } from "./hal";
 import { espruinoHmac } from "./hmac";
 import { EspruinoMqttLink } from "./mqtt-client";
 import { EspruinoSystem } from "./system";
@@ -9,6 +9,14 @@ export function espruinoOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = espruinoShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
+    mqtt: new EspruinoMqttLink(), hmac: espruinoHmac(), system: new EspruinoSystem(),
+  };
+}
+
+export function espruinoOnlineGateHal(board: BoardConstants): OnlineGateHal {
+  const io = espruinoGateIo(board);
+  return {
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
     mqtt: new EspruinoMqttLink(), hmac: espruinoHmac(), system: new EspruinoSystem(),
   };
 }

@@ -1,30 +1,12 @@
 import type { BoardConstants } from "../board";
-import type { GateHal, GateLaneIo } from "../hal";
+import type { GateHal } from "../hal";
 import { consoleAdmissions } from "../nodemcu/console-admissions";
-import { consoleLink, consoleLog } from "../nodemcu/console";
-import { Esp32Clock } from "./clock";
-import { Esp32DigitalIn, Esp32DigitalOut } from "./digital";
-import { Esp32IoStore } from "./io-store";
+import { nodemcuEsp32GateIo } from "./gate-io";
 
 export function nodemcuEsp32GateHal(board: BoardConstants): GateHal {
-  const clock = new Esp32Clock();
-  const lanes: GateLaneIo[] = [];
-  for (let i = 0; i < board.gateLanes.length; i++) {
-    const p = board.gateLanes[i];
-    lanes.push({
-      beamOuter: new Esp32DigitalIn(p.beamOuter, board.debounceMs, clock),
-      beamInner: new Esp32DigitalIn(p.beamInner, board.debounceMs, clock),
-      doorClosed: new Esp32DigitalIn(p.doorClosed, board.debounceMs, clock),
-      lock: new Esp32DigitalOut(p.lock),
-    });
-  }
+  const io = nodemcuEsp32GateIo(board);
   return {
-    clock: clock,
-    lanes: lanes,
-    emergency: new Esp32DigitalIn(board.emergency, board.debounceMs, clock),
-    admissions: consoleAdmissions(clock),
-    store: new Esp32IoStore(),
-    link: consoleLink(),
-    log: consoleLog(),
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, admissions: consoleAdmissions(io.clock),
+    store: io.store, link: io.link, log: io.log,
   };
 }

@@ -19,7 +19,7 @@ export interface BoardFile {
   lua?: "5.1" | "5.3";
   memory: { jsvars?: number; lua_heap_bytes?: number };
   budget: Budget;
-  /** The shelf app on MQTT; the serial budget where absent. */
+  /** An app on MQTT (aisle build --link mqtt); the serial budget where absent. */
   budget_mqtt?: Budget;
   shelf: { cells: { dout: number; sck: number; gain: "A128" | "B32" | "A64"; rate_sps: 10 | 80 }[] };
   gate: {

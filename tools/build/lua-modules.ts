@@ -21,7 +21,9 @@ import { REPO } from "../paths.ts";
 /** Importer → the modules it imports lazily (repo-relative paths, without .ts). */
 export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
-  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store"],
+  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store", "firmware/core/boot-count"],
+  // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay.
+  "firmware/apps/gate/online": ["firmware/core/gate-commands", "firmware/core/device-config", "firmware/core/boot-count"],
 };
 
 /** Lazily loaded modules whose module-level variables are one call's scratch, set afresh by each. */

@@ -27,8 +27,6 @@ export async function buildCommand(args: BuildArgs): Promise<number> {
   }
   const link = args.link ?? "serial";
   if (link !== "serial" && link !== "mqtt") throw new UsageError(`--link must be serial or mqtt, not ${JSON.stringify(link)}`);
-  if (link === "mqtt") jobs = jobs.filter(([, app]) => app === "shelf");
-  if (jobs.length === 0) throw new UsageError("--link mqtt builds the shelf app only (the gate goes on MQTT with the gate controller's own issue)");
   const footprints: (Footprint & { dir: string })[] = [];
   for (const [board, app] of jobs) {
     const out = await buildApp(board, app, args.out ?? (link === "mqtt" ? join(REPO, "build", board, `${app}-mqtt`) : undefined), link === "mqtt" ? { link } : {});

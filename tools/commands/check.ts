@@ -5,10 +5,10 @@ import { checkDialect, formatProblem } from "../dialect/check.ts";
 
 const PLATFORMS = [["espruino", "espruino-esp32"], ["nodemcu", "nodemcu-esp8266"], ["nodemcu-esp32", "nodemcu-esp32"]] as const;
 
-/** Checks both apps, and the shelf on MQTT, through every port: everything the build would check, for every platform. */
+/** Checks both apps, serial and on MQTT, through every port: everything the build would check, for every platform. */
 export async function checkCommand(): Promise<number> {
   let bad = 0;
-  const builds: [AppName, LinkName][] = [...APPS.map((a): [AppName, LinkName] => [a, "serial"]), ["shelf", "mqtt"]];
+  const builds: [AppName, LinkName][] = [...APPS.map((a): [AppName, LinkName] => [a, "serial"]), ...APPS.map((a): [AppName, LinkName] => [a, "mqtt"])];
   for (const [platform, board] of PLATFORMS) {
     for (const [app, link] of builds) {
       const name = `${app}${link === "mqtt" ? "-mqtt" : ""}`;

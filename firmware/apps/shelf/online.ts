@@ -1,12 +1,12 @@
 import type { BoardConstants } from "../../../hal/board";
 import type { OnlineShelfHal } from "../../../hal/hal";
 import { linearCell, type CellCal } from "../../core/calibration";
+import { nextBoot } from "../../core/boot-count";
 import { loadCalibration } from "../../core/calibration-store";
 import { cellMonitor } from "../../core/cell-monitor";
 import { CborWriter } from "../../core/cbor-writer";
 import { faultName } from "../../core/cell-filter";
 import { loadDeviceConfig } from "../../core/device-config";
-import { formatInt } from "../../core/format";
 import { openOutbox } from "../../core/outbox";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
@@ -26,14 +26,6 @@ function raw(cellCount: number): CellCal[] {
     cal.push(linearCell(0, 1));
   }
   return cal;
-}
-
-/** Boot count, kept in the Store: with seq, what a consumer drops duplicates by. */
-function nextBoot(d: OnlineShelfHal): number {
-  const n = Number(d.store.read("boot"));
-  const boot = n === n ? n + 1 : 1;
-  d.store.write("boot", formatInt(boot));
-  return boot;
 }
 
 /** A cell's slots in the faults array: the fault active now (0: none), then how often each kind happened since boot. */
@@ -93,7 +85,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   for (let i = 0; i < cellCount * FAULT_SLOTS; i++) {
     faults.push(0);
   }
-  const telemetry = new Telemetry(hal.mqtt, openOutbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal));
+  const telemetry = new Telemetry(hal.mqtt, openOutbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal.store));
   const device: ShelfDevice = {
     store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry,
     cal: record === undefined ? raw(cellCount) : record.cells, session: undefined,

@@ -1,0 +1,96 @@
+/*
+ * The gate's lanes wired to its inputs, what the serial and the MQTT builds share: each lane's
+ * beams and door, the emergency input to every lane, and the lanes' due work done in one order on
+ * every board (docs/gate.md, "Time"). Admissions are the builds' own: the console's, or signed
+ * commands.
+ */
+import type { DigitalIn } from "../../../hal/digital";
+import type { GateIoHal, GateLaneIo } from "../../../hal/hal";
+import { INNER, OUTER } from "../../core/crossing-tracker";
+import { gateTimes } from "../../core/gate-events";
+import type { GateTimes } from "../../core/gate-events";
+import { DOOR_CLOSED, EMERGENCY, GateLane } from "../../core/gate-lane";
+
+/*
+ * The lanes' deadlines are looked at every TICK_MS, up to LAG_MS behind the clock: further back
+ * than any input's debounce and timer lag, so that no input arrives dated before work already
+ * done, and every board decides in the same order (docs/gate.md, "Time").
+ */
+const TICK_MS = 100;
+const LAG_MS = 100;
+
+/** Where the lanes' events go: the lane's id ("G1"), the event's type, the instant it names. */
+export type GatePublish = (laneId: string, type: string, tMs: number) => void;
+
+/** Every lane's work due by tMs, the earliest first across lanes (ties: lane order): events go out in one order on every board. */
+export function advanceLanes(lanes: GateLane[], tMs: number): void {
+  for (;;) {
+    let first = -1;
+    let firstMs = Infinity;
+    for (let i = 0; i < lanes.length; i++) {
+      const due = lanes[i].nextDueMs();
+      if (due <= tMs && due < firstMs) {
+        first = i;
+        firstMs = due;
+      }
+    }
+    if (first < 0) {
+      return;
+    }
+    lanes[first].advance(firstMs);
+  }
+}
+
+function watchInput(input: DigitalIn, lanes: GateLane[], lane: GateLane, signal: number): void {
+  input.watch((level: boolean, tMs: number): void => {
+    advanceLanes(lanes, tMs);
+    lane.input(signal, level, tMs);
+  });
+}
+
+/* A function of its own, so each lane's callbacks keep their own lane on Espruino. */
+function startLane(io: GateLaneIo, laneId: string, times: GateTimes, nowMs: number, publish: GatePublish, lanes: GateLane[]): GateLane {
+  const lane = new GateLane(times, {
+    event(type: string, tMs: number): void {
+      publish(laneId, type, tMs);
+    },
+    lock(locked: boolean): void {
+      io.lock.write(locked);
+    },
+  });
+  lane.begin(OUTER, io.beamOuter.read(), nowMs);
+  lane.begin(INNER, io.beamInner.read(), nowMs);
+  lane.begin(DOOR_CLOSED, io.doorClosed.read(), nowMs);
+  watchInput(io.beamOuter, lanes, lane, OUTER);
+  watchInput(io.beamInner, lanes, lane, INNER);
+  watchInput(io.doorClosed, lanes, lane, DOOR_CLOSED);
+  return lane;
+}
+
+/**
+ * Starts a lane for each of the HAL's ("G1" is the first): reads every input's level at boot,
+ * watches them and the emergency input, and does the lanes' due work every TICK_MS. An admission
+ * for lane i is `advanceLanes(lanes, tMs)` then `lanes[i].admit(tMs)`.
+ */
+export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[] {
+  const clock = hal.clock;
+  const times = gateTimes();
+  const lanes: GateLane[] = [];
+  const bootMs = clock.nowMs();
+  const emergency = hal.emergency.read();
+  for (let i = 0; i < hal.lanes.length; i++) {
+    const lane = startLane(hal.lanes[i], "G" + (i + 1), times, bootMs, publish, lanes);
+    lanes.push(lane);
+    lane.begin(EMERGENCY, emergency, bootMs);
+  }
+  hal.emergency.watch((level: boolean, tMs: number): void => {
+    advanceLanes(lanes, tMs);
+    for (let i = 0; i < lanes.length; i++) {
+      lanes[i].input(EMERGENCY, level, tMs);
+    }
+  });
+  clock.every(TICK_MS, (): void => {
+    advanceLanes(lanes, clock.nowMs() - LAG_MS);
+  });
+  return lanes;
+}

@@ -1,0 +1,68 @@
+import type { BoardConstants } from "../../../hal/board";
+import type { OnlineGateHal } from "../../../hal/hal";
+import { nextBoot } from "../../core/boot-count";
+import { loadDeviceConfig } from "../../core/device-config";
+import { handleGateCommand, type GateDevice } from "../../core/gate-commands";
+import { GATE_KINDS, gateKind, gatePeriodicHealth, sendGateEvent } from "../../core/gate-payloads";
+import { openOutbox } from "../../core/outbox";
+import { Telemetry } from "../../core/telemetry";
+import { advanceLanes, startGateLanes } from "./gate-lanes";
+
+/** Messages the outbox keeps while the broker is away: a busy gate's hour or so. */
+const OUTBOX_CAPACITY = 200;
+const REBOOT_DELAY_MS = 300;
+
+/**
+ * Boots the gate controller on MQTT (docs/mqtt.md, "Gate"): the lanes' events through the outbox,
+ * admissions as signed single-use tokens, show and reboot, periodic health. Without a device
+ * config the lanes still run (locked, but for an emergency), and it says why it stays off the
+ * network.
+ */
+export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void {
+  // What the closures below use of the HAL: held alone, the rest of it (log, lanes' pins) is not kept for good.
+  const clock = hal.clock;
+  const system = hal.system;
+  const config = loadDeviceConfig(hal.store);
+  const period = Number(hal.store.read("cfg"));
+  const telemetry = new Telemetry(hal.mqtt, openOutbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal.store));
+  const counts: number[] = [];
+  for (let i = 0; i < hal.lanes.length * GATE_KINDS; i++) {
+    counts.push(0);
+  }
+  const lanes = startGateLanes(hal, (laneId: string, type: string, tMs: number): void => {
+    const at = (Number(laneId.slice(1)) - 1) * GATE_KINDS + gateKind(type);
+    counts[at] = counts[at] + 1;
+    sendGateEvent(telemetry, type, laneId, tMs);
+  });
+  const device: GateDevice = {
+    store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry, lanes: lanes, counts: counts,
+    tokens: [], tokenUntilMs: [], healthPeriodS: period >= 10 ? period : 60, rejected: 0,
+    nowMs: (): number => clock.nowMs(),
+    admit: (lane: number, tMs: number): void => {
+      advanceLanes(lanes, tMs);
+      lanes[lane].admit(tMs);
+    },
+    reboot: (): void => {
+      clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
+    },
+  };
+  telemetry.onCommand = (payload: string): void => handleGateCommand(device, payload);
+  let sinceHealthMs = 0;
+  clock.every(1000, (): void => {
+    sinceHealthMs = sinceHealthMs + 1000;
+    if (sinceHealthMs >= device.healthPeriodS * 1000) {
+      sinceHealthMs = 0;
+      const states: number[] = [];
+      for (let i = 0; i < lanes.length; i++) {
+        states.push(lanes[i].state());
+      }
+      telemetry.direct("health", gatePeriodicHealth(telemetry, clock.nowMs(), system.freeMemory(), device.rejected, states), 0);
+    }
+  });
+  if (config.bad !== "") {
+    hal.log.error("offline: device config " + config.bad);
+    return;
+  }
+  telemetry.start({ host: config.host, port: config.port, clientId: config.id, user: config.user, password: config.pass, keepaliveS: config.keepaliveS, willTopic: "", willPayload: "" });
+  hal.log.info("gate up: " + lanes.length + " lanes, device " + config.id + " boot " + telemetry.boot);
+}
