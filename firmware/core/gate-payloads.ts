@@ -12,7 +12,8 @@ import { PROTOCOL_VERSION, type Telemetry } from "./telemetry";
 /** The kinds of event a lane counts (show's counts), in this order: gateKind() and gateKindName(). */
 export const GATE_KINDS = 8;
 
-export function gateKindName(k: number): string {
+/* gateKindName and laneStateName are exported at the end: called here too, they would otherwise be reached through the module's export table (docs/lua-heap.md). */
+function gateKindName(k: number): string {
   return k === 0 ? ENTRY : k === 1 ? EXIT : k === 2 ? TAILGATE : k === 3 ? WRONG_WAY : k === 4 ? FORCED : k === 5 ? HELD_OPEN : k === 6 ? LOCK_FAULT : EMERGENCY_EVENT;
 }
 
@@ -26,7 +27,7 @@ export function gateKind(type: string): number {
 }
 
 /** GateLane.state() as a word. */
-export function laneStateName(state: number): string {
+function laneStateName(state: number): string {
   return state === 0 ? "idle" : state === 1 ? "admitted" : state === 2 ? "passing" : state === 3 ? "passed" : "relocked";
 }
 
@@ -65,3 +66,5 @@ export function gatePeriodicHealth(t: Telemetry, nowMs: number, free: number, re
   }
   return w.done();
 }
+
+export { gateKindName, laneStateName };

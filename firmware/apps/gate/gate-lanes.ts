@@ -22,8 +22,13 @@ const LAG_MS = 100;
 /** Where the lanes' events go: the lane's id ("G1"), the event's type, the instant it names. */
 export type GatePublish = (laneId: string, type: string, tMs: number) => void;
 
-/** Every lane's work due by tMs, the earliest first across lanes (ties: lane order): events go out in one order on every board. */
-export function advanceLanes(lanes: GateLane[], tMs: number): void {
+/**
+ * Every lane's work due by tMs, the earliest first across lanes (ties: lane order): events go out
+ * in one order on every board. Exported at the end, not here: an exported function called in its
+ * own module is reached through the module's export table, which the callers' closures would then
+ * keep in NodeMCU's heap.
+ */
+function advanceLanes(lanes: GateLane[], tMs: number): void {
   for (;;) {
     let first = -1;
     let firstMs = Infinity;
@@ -94,3 +99,5 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
   });
   return lanes;
 }
+
+export { advanceLanes };
