@@ -1,5 +1,5 @@
 import type { MqttLink, MqttSession } from "../mqtt-link";
-import { MqttKeeper } from "../nodemcu/mqtt-keeper";
+import { mqttKeeper, type MqttKeeper } from "../nodemcu/mqtt-keeper";
 
 interface Held {
   topic: string;
@@ -10,8 +10,8 @@ interface Held {
 }
 
 /**
- * MqttLink on the ESP32 (dev-esp32). Its mqtt module differs from the ESP8266's where the link
- * cares: no "puback" event, only a one-shot callback per publish that the next publish replaces,
+ * MqttLink on the ESP32 (dev-esp32), a plain object over closures on the keeper both chips share
+ * (mqtt-keeper.ts). Its mqtt module differs from the ESP8266's where the link cares: no "puback" event, only a one-shot callback per publish that the next publish replaces,
  * and several messages in flight. A second QoS 1 publish before the first's PUBACK would take the
  * first's callback, and one of the two acks would never be told. So the link keeps one QoS 1
  * publish in flight, as the ESP8266's client does by itself, and holds what comes meanwhile, in
@@ -19,122 +19,122 @@ interface Held {
  * Limit of the platform: lwt() never hands qos and retain to esp-mqtt, so the will goes at QoS 0
  * and is not retained, whatever the session asks.
  */
-export class Esp32MqttLink extends MqttKeeper implements MqttLink {
-  private client: Esp32MqttClient | undefined = undefined;
-  private nextToken = 1;
+export function esp32MqttLink(): MqttLink {
+  let client: Esp32MqttClient | undefined = undefined;
+  /* Where the client dials, again after each drop. */
+  let host = "";
+  let port = 0;
+  let nextToken = 1;
   /** The QoS 1 publish awaiting its PUBACK; 0 when none. */
-  private inFlight = 0;
-  private held: { [k: number]: Held | undefined } = {};
-  private head = 0;
-  private tail = 0;
-  private readonly onConnected: (this: void, c: Esp32MqttClient) => void;
-  private readonly onDropped: (this: void, c: Esp32MqttClient) => void;
-  private readonly onPuback: (this: void, c: Esp32MqttClient) => void;
-  private readonly onMessage: (this: void, c: Esp32MqttClient, topic: string, data?: string) => void;
+  let inFlight = 0;
+  /* What came while a QoS 1 publish awaited its PUBACK, oldest first. */
+  let held: Held[] = [];
+  let keeper: MqttKeeper;
+  /* The one-shot callback every QoS 1 publish is given (below). */
+  let onPuback: (this: void, c: Esp32MqttClient) => void;
 
-  constructor() {
-    super();
-    this.onConnected = (c: Esp32MqttClient): void => {
-      if (c === this.client) {
-        this.connected();
-      } else {
-        // A dial that was under way when close() came (the ESP8266 cannot stop one) came through: hang it up.
-        c.close();
-      }
-    };
-    this.onDropped = (c: Esp32MqttClient): void => {
-      if (c === this.client) {
-        this.dropped();
-      }
-    };
-    this.onPuback = (c: Esp32MqttClient): void => {
-      const token = this.inFlight;
-      if (c !== this.client || token === 0) {
-        return;
-      }
-      this.inFlight = 0;
-      this.sendHeld();
-      this.events.acked(token);
-    };
-    this.onMessage = (c: Esp32MqttClient, topic: string, data?: string): void => {
-      if (c === this.client && this.up) {
-        this.events.message(topic, data === undefined ? "" : data);
-      }
-    };
-  }
-
-  protected open(s: MqttSession): void {
-    let c = this.client;
-    if (c === undefined) {
-      c = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password);
-      c.lwt(s.willTopic, s.willPayload, 1, 1);
-      c.on("offline", this.onDropped);
-      c.on("message", this.onMessage);
-      this.client = c;
-    }
-    c.connect(s.host, s.port, 0, 0, this.onConnected, this.onDropped);
-  }
-
-  protected hangUp(): void {
-    const c = this.client;
-    this.client = undefined;
-    if (c !== undefined) {
-      c.close();
-    }
-  }
-
-  protected forget(): void {
-    this.inFlight = 0;
-    this.held = {};
-    this.head = 0;
-    this.tail = 0;
-  }
-
-  publish(topic: string, payload: string, qos: number, retain: boolean): number {
-    if (!this.up || this.client === undefined) {
-      return 0;
-    }
-    const token = this.nextToken;
-    this.nextToken++;
-    if (this.inFlight === 0 && this.head === this.tail) {
-      this.send(topic, payload, qos, retain, token);
-    } else {
-      this.held[this.tail] = { topic: topic, payload: payload, qos: qos, retain: retain, token: token };
-      this.tail++;
-    }
-    return token;
-  }
-
-  private send(topic: string, payload: string, qos: number, retain: boolean, token: number): void {
-    const c = this.client;
+  function send(m: Held): void {
+    const c = client;
     if (c === undefined) {
       return;
     }
-    if (qos > 0) {
+    if (m.qos > 0) {
       // Refused (no connection, outbox full): nothing will ack it, and the app's outbox sends it again.
-      this.inFlight = c.publish(topic, payload, qos, retain ? 1 : 0, this.onPuback) ? token : 0;
+      inFlight = c.publish(m.topic, m.payload, m.qos, m.retain ? 1 : 0, onPuback) ? m.token : 0;
     } else {
-      c.publish(topic, payload, 0, retain ? 1 : 0);
+      c.publish(m.topic, m.payload, 0, m.retain ? 1 : 0);
     }
   }
 
-  /** Sends what was held, QoS 0 messages straight away, up to and including the next QoS 1. */
-  private sendHeld(): void {
-    while (this.inFlight === 0 && this.head < this.tail) {
-      const m = this.held[this.head];
-      this.held[this.head] = undefined;
-      this.head++;
-      if (m !== undefined) {
-        this.send(m.topic, m.payload, m.qos, m.retain, m.token);
+  /* A PUBACK: sends what was held, QoS 0 messages straight away, up to and including the next QoS 1. */
+  onPuback = (c: Esp32MqttClient): void => {
+    const token = inFlight;
+    if (c !== client || token === 0) {
+      return;
+    }
+    inFlight = 0;
+    while (inFlight === 0 && held.length > 0) {
+      send(held.shift()!);
+    }
+    keeper.events().acked(token);
+  };
+
+  // Each callback checks the client: after close() and a new connect(), the old one's news is stale.
+  function dial(c: Esp32MqttClient): void {
+    c.connect(host, port, 0, 0, (cc: Esp32MqttClient): void => {
+      if (cc === client) {
+        keeper.connected();
+      } else {
+        // A dial that was under way when close() came (the ESP8266 cannot stop one) came through: hang it up.
+        cc.close();
       }
-    }
+    }, (cc: Esp32MqttClient): void => {
+      if (cc === client) {
+        keeper.dropped();
+      }
+    });
   }
 
-  subscribe(topic: string): void {
-    const c = this.client;
-    if (this.up && c !== undefined) {
-      // Its result says nothing: dev-esp32 compares the message id with ESP_OK.
-      c.subscribe(topic, 1);
-    }
-  }
+  keeper = mqttKeeper({
+    open(s: MqttSession): void {
+      host = s.host;
+      port = s.port;
+      const c = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password);
+      c.lwt(s.willTopic, s.willPayload, 1, 1);
+      c.on("offline", (cc: Esp32MqttClient): void => {
+        if (cc === client) {
+          keeper.dropped();
+        }
+      });
+      c.on("message", (cc: Esp32MqttClient, topic: string, data?: string): void => {
+        if (cc === client && keeper.isUp()) {
+          keeper.events().message(topic, data === undefined ? "" : data);
+        }
+      });
+      client = c;
+      dial(c);
+    },
+    redial(): void {
+      if (client !== undefined) {
+        dial(client);
+      }
+    },
+    hangUp(): void {
+      const c = client;
+      client = undefined;
+      if (c !== undefined) {
+        c.close();
+      }
+    },
+    forget(): void {
+      inFlight = 0;
+      held = [];
+    },
+  });
+
+  return {
+    connect: keeper.connect,
+    isUp: keeper.isUp,
+    close: keeper.close,
+    publish(topic: string, payload: string, qos: number, retain: boolean): number {
+      if (!keeper.isUp() || client === undefined) {
+        return 0;
+      }
+      const m: Held = { topic: topic, payload: payload, qos: qos, retain: retain, token: nextToken };
+      nextToken++;
+      if (inFlight === 0 && held.length === 0) {
+        send(m);
+      } else {
+        held.push(m);
+      }
+      return m.token;
+    },
+    subscribe(topic: string): void {
+      const c = client;
+      if (keeper.isUp() && c !== undefined) {
+        // Its result says nothing: dev-esp32 compares the message id with ESP_OK.
+        c.subscribe(topic, 1);
+      }
+    },
+  };
 }

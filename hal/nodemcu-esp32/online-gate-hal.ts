@@ -3,12 +3,12 @@ import type { OnlineGateHal } from "../hal";
 import { nodemcuHmac } from "../nodemcu/hmac";
 import { nodemcuSystem } from "../nodemcu/system";
 import { nodemcuEsp32GateIo } from "./gate-io";
-import { Esp32MqttLink } from "./mqtt-link";
+import { esp32MqttLink } from "./mqtt-link";
 
 export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuEsp32GateIo(board);
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
-    mqtt: new Esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

@@ -2,13 +2,13 @@ import type { BoardConstants } from "../board";
 import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "../nodemcu/hmac";
 import { nodemcuSystem } from "../nodemcu/system";
-import { Esp32MqttLink } from "./mqtt-link";
+import { esp32MqttLink } from "./mqtt-link";
 import { nodemcuEsp32ShelfHal } from "./shelf-hal";
 
 export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuEsp32ShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: new Esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

@@ -1,104 +1,108 @@
 import type { MqttLink, MqttSession } from "../mqtt-link";
-import { MqttKeeper } from "./mqtt-keeper";
+import { mqttKeeper, type MqttKeeper } from "./mqtt-keeper";
 
 /**
  * MqttLink on the ESP8266: a thin layer over NodeMCU's mqtt client (release branch). The client
  * sends its messages one at a time and calls the one "puback" callback once for each publish, in
  * order, QoS 0 ones included (when written): so the link keeps the tokens in that order and acks
- * the oldest at each call. Reconnecting is the keeper's (mqtt-keeper.ts).
+ * the oldest at each call. Reconnecting is the keeper's (mqtt-keeper.ts). A plain object over
+ * closures (docs/lua-heap.md); the client's callbacks live in the client, not in the link.
  */
-export class NodeMcuMqttLink extends MqttKeeper implements MqttLink {
-  private client: NodeMcuMqttClient | undefined = undefined;
-  private nextToken = 1;
-  /* Tokens awaiting their puback call, oldest at head (0 for QoS 0). Keyed by position, so taking one leaves no hole. */
-  private waiting: { [k: number]: number | undefined } = {};
-  private head = 0;
-  private tail = 0;
-  private readonly onConnected: (this: void, c: NodeMcuMqttClient) => void;
-  private readonly onDropped: (this: void, c: NodeMcuMqttClient) => void;
-  private readonly onPuback: (this: void, c: NodeMcuMqttClient) => void;
-  private readonly onMessage: (this: void, c: NodeMcuMqttClient, topic: string, data?: string) => void;
+export function nodemcuMqttLink(): MqttLink {
+  let client: NodeMcuMqttClient | undefined = undefined;
+  /* Where the client dials, again after each drop. */
+  let host = "";
+  let port = 0;
+  let nextToken = 1;
+  /* Tokens awaiting their puback call, oldest first (0 for QoS 0). */
+  let waiting: number[] = [];
+  let keeper: MqttKeeper;
 
-  constructor() {
-    super();
-    // Each checks the client: after close() and a new connect(), the old one's news is stale.
-    this.onConnected = (c: NodeMcuMqttClient): void => {
-      if (c === this.client) {
-        this.connected();
+  // Each callback checks the client: after close() and a new connect(), the old one's news is stale.
+  function dial(c: NodeMcuMqttClient): void {
+    c.connect(host, port, false, (cc: NodeMcuMqttClient): void => {
+      if (cc === client) {
+        keeper.connected();
       } else {
         // A dial that was under way when close() came (the ESP8266 cannot stop one) came through: hang it up.
+        cc.close();
+      }
+    }, (cc: NodeMcuMqttClient): void => {
+      if (cc === client) {
+        keeper.dropped();
+      }
+    });
+  }
+
+  function onMessage(this: void, c: NodeMcuMqttClient, topic: string, data?: string): void {
+    if (c === client && keeper.isUp()) {
+      keeper.events().message(topic, data === undefined ? "" : data);
+    }
+  }
+
+  keeper = mqttKeeper({
+    open(s: MqttSession): void {
+      host = s.host;
+      port = s.port;
+      // cleansession is 0 unless given, whatever the docs say.
+      const c = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password, 1);
+      c.lwt(s.willTopic, s.willPayload, 1, 1);
+      c.on("offline", (cc: NodeMcuMqttClient): void => {
+        if (cc === client) {
+          keeper.dropped();
+        }
+      });
+      c.on("puback", (cc: NodeMcuMqttClient): void => {
+        if (cc === client && waiting.length > 0) {
+          const token = waiting.shift()!;
+          if (token > 0) {
+            keeper.events().acked(token);
+          }
+        }
+      });
+      c.on("message", onMessage);
+      // A message too long for the client comes cut short: handed on all the same, so a command gets its refusal.
+      c.on("overflow", onMessage);
+      client = c;
+      dial(c);
+    },
+    redial(): void {
+      if (client !== undefined) {
+        dial(client);
+      }
+    },
+    hangUp(): void {
+      const c = client;
+      client = undefined;
+      if (c !== undefined) {
         c.close();
       }
-    };
-    this.onDropped = (c: NodeMcuMqttClient): void => {
-      if (c === this.client) {
-        this.dropped();
+    },
+    forget(): void {
+      waiting = [];
+    },
+  });
+
+  return {
+    connect: keeper.connect,
+    isUp: keeper.isUp,
+    close: keeper.close,
+    publish(topic: string, payload: string, qos: number, retain: boolean): number {
+      const c = client;
+      if (!keeper.isUp() || c === undefined) {
+        return 0;
       }
-    };
-    this.onPuback = (c: NodeMcuMqttClient): void => {
-      if (c === this.client && this.head < this.tail) {
-        const token = this.waiting[this.head];
-        this.waiting[this.head] = undefined;
-        this.head++;
-        if (token !== undefined && token > 0) {
-          this.events.acked(token);
-        }
+      const token = nextToken;
+      nextToken++;
+      c.publish(topic, payload, qos, retain ? 1 : 0);
+      waiting.push(qos > 0 ? token : 0);
+      return token;
+    },
+    subscribe(topic: string): void {
+      const c = client;
+      if (keeper.isUp() && c !== undefined) {
+        c.subscribe(topic, 1);
       }
-    };
-    this.onMessage = (c: NodeMcuMqttClient, topic: string, data?: string): void => {
-      if (c === this.client && this.up) {
-        this.events.message(topic, data === undefined ? "" : data);
-      }
-    };
-  }
-
-  protected open(s: MqttSession): void {
-    let c = this.client;
-    if (c === undefined) {
-      // cleansession is 0 unless given, whatever the docs say.
-      c = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password, 1);
-      c.lwt(s.willTopic, s.willPayload, 1, 1);
-      c.on("offline", this.onDropped);
-      c.on("puback", this.onPuback);
-      c.on("message", this.onMessage);
-      // A message too long for the client comes cut short: handed on all the same, so a command gets its refusal.
-      c.on("overflow", this.onMessage);
-      this.client = c;
-    }
-    c.connect(s.host, s.port, false, this.onConnected, this.onDropped);
-  }
-
-  protected hangUp(): void {
-    const c = this.client;
-    this.client = undefined;
-    if (c !== undefined) {
-      c.close();
-    }
-  }
-
-  protected forget(): void {
-    this.waiting = {};
-    this.head = 0;
-    this.tail = 0;
-  }
-
-  publish(topic: string, payload: string, qos: number, retain: boolean): number {
-    const c = this.client;
-    if (!this.up || c === undefined) {
-      return 0;
-    }
-    const token = this.nextToken;
-    this.nextToken++;
-    c.publish(topic, payload, qos, retain ? 1 : 0);
-    this.waiting[this.tail] = qos > 0 ? token : 0;
-    this.tail++;
-    return token;
-  }
-
-  subscribe(topic: string): void {
-    const c = this.client;
-    if (this.up && c !== undefined) {
-      c.subscribe(topic, 1);
-    }
-  }
+    },
+  };
 }

@@ -2,13 +2,13 @@ import type { BoardConstants } from "../board";
 import type { OnlineGateHal } from "../hal";
 import { nodemcuGateIo } from "./gate-io";
 import { nodemcuHmac } from "./hmac";
-import { NodeMcuMqttLink } from "./mqtt-link";
+import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuSystem } from "./system";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
-    mqtt: new NodeMcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

@@ -1,7 +1,7 @@
 import type { BoardConstants } from "../board";
 import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "./hmac";
-import { NodeMcuMqttLink } from "./mqtt-link";
+import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
 import { nodemcuSystem } from "./system";
 
@@ -9,6 +9,6 @@ export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: new NodeMcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }
