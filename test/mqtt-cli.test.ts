@@ -148,7 +148,8 @@ describe("aisle sim, calibrate and record on a real broker", () => {
     expect(await aisle(["calibrate", "show", ...base, "--device-key", "3c".repeat(32)])).toMatchObject({ code: 2, err: expect.stringContaining("unknown option") });
     expect(await aisle(["record", ...base, "--seconds", "2", "--out", join(dir, "x.csv")])).toMatchObject({ code: 2, err: expect.stringContaining(".trace.csv") });
     expect(await aisle(["sim", "--speed", "0.5"])).toMatchObject({ code: 2, err: expect.stringContaining("--speed") });
-    expect(await aisle(["sim", "--app", "gate"])).toMatchObject({ code: 2, err: expect.stringContaining("only the shelf") });
+    expect(await aisle(["sim", "--app", "gate", "--trace", "data/demo/shelf-demo.trace.csv"])).toMatchObject({ code: 2, err: expect.stringContaining("is a shelf trace: --app gate plays a gate trace") });
+    expect(await aisle(["sim", "--app", "door"])).toMatchObject({ code: 2 });
     expect(await aisle(["calibrate", "show", "--device", "nobody", "--broker", broker.url, "--key-file", keyFile])).toMatchObject({ code: 1, err: expect.stringContaining("did not answer") });
   });
 });

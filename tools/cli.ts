@@ -13,7 +13,7 @@ program.command("build")
   .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]))
   .option("--out <dir>", "where to write the bundle (default build/BOARD/APP)")
   .option("--all", "build every board and both apps")
-  .option("--link <link>", "serial (events printed on the console, what replays read) or mqtt (the shelf on a broker, docs/mqtt.md)", "serial")
+  .option("--link <link>", "serial (events printed on the console, what replays read) or mqtt (the app on a broker, docs/mqtt.md)", "serial")
   .option("--json", "print the footprint as JSON")
   .action(async (opts) => {
     process.exitCode = await (await import("./commands/build.ts")).buildCommand(opts);
@@ -86,13 +86,13 @@ trace.command("import")
   });
 
 program.command("sim")
-  .description("run a live virtual shelf on an MQTT broker, fed from a trace at real time or faster: events, health and status go out as a real device's would, and it takes signed commands (docs/mqtt.md)")
+  .description("run a live virtual shelf or gate on an MQTT broker, fed from a trace at real time or faster: events, health and status go out as a real device's would, it takes signed commands, and a gate's admissions come as signed admit commands (docs/mqtt.md)")
   .option("--board <id>", "the board to run (its platform's virtual board runs the MQTT build)", "espruino-esp32")
   .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]).default("shelf"))
-  .option("--trace <file>", "a shelf trace: its samples, calibration and lanes", "data/demo/shelf-demo.trace.csv")
+  .option("--trace <file>", "a shelf trace (its samples, calibration and lanes) or a gate trace (its beams, doors, emergency and admissions), as --app says (default: data/demo/APP-demo.trace.csv)")
   .option("--broker <url>", "mqtt://host:port (default: an embedded broker of its own)")
   .option("--speed <x>", "virtual seconds per wall second (1 = real time), or max", "1")
-  .option("--device <id>", "the device id", "shelf-sim")
+  .option("--device <id>", "the device id (default: shelf-sim or gate-sim)")
   .option("--key-file <file>", "the device's key (else AISLE_DEVICE_KEY, else one made and kept in .aisle/keys/DEVICE.key)")
   .option("--hold", "stay online after the trace ends, until Ctrl-C")
   .action(async (opts) => {

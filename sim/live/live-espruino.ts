@@ -13,6 +13,12 @@ export interface LiveEspruinoOptions extends Partial<Omit<EspruinoBoardOptions, 
   speed: number | "max";
   /** The most virtual time one step covers before Node's event loop runs again (default 10 ms). */
   stepMs?: number;
+  /**
+   * The virtual time the clock may not pass for now (Infinity: none): the host has something to
+   * do at that instant (an admission server's command, sim/live/admission-server.ts). Steps at the
+   * hold still run the network events that arrive.
+   */
+  holdUs?: () => number;
 }
 
 interface Waiter {
@@ -33,6 +39,7 @@ export class LiveEspruino {
   readonly lines: string[] = [];
   private readonly speed: number | "max";
   private readonly stepUs: number;
+  private readonly holdUs: () => number;
   private wallStartMs = 0;
   private virtualStartUs = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
@@ -48,6 +55,7 @@ export class LiveEspruino {
     if (!(stepMs > 0)) throw new RangeError(`LiveEspruino: stepMs must be > 0, got ${stepMs}`);
     this.speed = opts.speed;
     this.stepUs = Math.round(stepMs * 1000);
+    this.holdUs = opts.holdUs ?? (() => Infinity);
     const onLine = opts.onLine;
     this.board = new EspruinoBoard({
       code: opts.code,
@@ -126,6 +134,7 @@ export class LiveEspruino {
         behind = synced > target;
         target = Math.min(synced, target);
       }
+      target = Math.min(target, this.holdUs());
       if (target > now) this.board.runUntil(target);
       this.board.runPosted();
       for (const w of [...this.waiters]) {

@@ -34,6 +34,8 @@ export interface LiveLuaOptions {
    * sent just before the first step that reaches its time, so a trace plays in step with the clock.
    */
   stimuli?: Iterator<[number, string]>;
+  /** The virtual time the clock may not pass for now (Infinity: none), as LiveEspruino's holdUs. */
+  holdUs?: () => number;
 }
 
 export interface LiveExit {
@@ -211,7 +213,8 @@ export class LiveLuaBoard {
     this.timer = undefined;
     if (this.stopped || this.stepping) return;
     const speed = this.opts.speed ?? 1;
-    const target = speed === Infinity ? this.sentUs + (this.opts.stepUs ?? 10000) : Math.floor((performance.now() - (this.wall0 ?? 0)) * 1000 * speed);
+    const target = Math.min(this.opts.holdUs?.() ?? Infinity,
+      speed === Infinity ? this.sentUs + (this.opts.stepUs ?? 10000) : Math.floor((performance.now() - (this.wall0 ?? 0)) * 1000 * speed));
     if (target <= this.sentUs) {
       this.timer = setTimeout(() => this.step(), 2);
       return;

@@ -1,8 +1,10 @@
 /*
- * aisle sim: a live virtual shelf on a broker, fed from a trace at real time or faster, for a
- * technician to calibrate or a back office to watch. Without --broker it starts the embedded one.
- * The device's key comes from --key-file or AISLE_DEVICE_KEY; with neither, a new one is made and
- * kept in .aisle/keys/DEVICE.key (only you may read it) for aisle calibrate to use.
+ * aisle sim: a live virtual shelf or gate on a broker, fed from a trace at real time or faster,
+ * for a technician to calibrate or a back office to watch. A gate's admissions (the trace's
+ * LANE.admit cells) go to it as signed admit commands from an admission server of the sim's own
+ * (sim/live/admission-server.ts). Without --broker it starts the embedded one. The device's key
+ * comes from --key-file or AISLE_DEVICE_KEY; with neither, a new one is made and kept in
+ * .aisle/keys/DEVICE.key (only you may read it) for aisle calibrate to use.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +12,9 @@ import { join } from "node:path";
 import { Decoder } from "cbor-x";
 import mqtt from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.ts";
+import { startLiveGate } from "../../sim/live/live-gate.ts";
 import { startLiveShelf } from "../../sim/live/live-shelf.ts";
+import { openTraceStream } from "../../sim/trace/open-trace-stream.ts";
 import { readDeviceKey } from "../mqtt/device-client.ts";
 import { REPO } from "../paths.ts";
 import { UsageError } from "../usage-error.ts";
@@ -19,17 +23,19 @@ import { loadBoard } from "../build/board-file.ts";
 export interface SimOptions {
   board: string;
   app: string;
-  trace: string;
+  /** Default: the app's demo trace. */
+  trace?: string;
   broker?: string;
   speed: string;
-  device: string;
+  /** Default: shelf-sim or gate-sim. */
+  device?: string;
   keyFile?: string;
   hold?: boolean;
 }
 
 const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 
-function keyFor(opts: SimOptions): { key: Buffer; where: string } {
+function keyFor(opts: SimOptions & { device: string }): { key: Buffer; where: string } {
   if (opts.keyFile) return { key: readDeviceKey(readFileSync(opts.keyFile, "utf8"), opts.keyFile), where: opts.keyFile };
   if (process.env.AISLE_DEVICE_KEY) return { key: readDeviceKey(process.env.AISLE_DEVICE_KEY, "AISLE_DEVICE_KEY"), where: "AISLE_DEVICE_KEY" };
   const dir = join(REPO, ".aisle", "keys");
@@ -44,7 +50,11 @@ function keyFor(opts: SimOptions): { key: Buffer; where: string } {
 /** One line for what the device published, as a person reads it. */
 function describe(topic: string, m: Record<string, unknown>): string {
   const kind = topic.slice(topic.lastIndexOf("/") + 1);
-  if (kind === "event") return `event  ${m.type} ${m.lane} ${m.grams} g${m.count === null ? "" : `, ${m.count} × ${m.sku || "item"}`} at ${((m.t_ms as number) / 1000).toFixed(1)} s (seq ${m.seq})`;
+  const at = `at ${((m.t_ms as number) / 1000).toFixed(1)} s`;
+  if (kind === "event" && m.grams === undefined) return `event  ${m.type} ${m.lane} ${at} (seq ${m.seq})`;
+  if (kind === "event") return `event  ${m.type} ${m.lane} ${m.grams} g${m.count === null ? "" : `, ${m.count} × ${m.sku || "item"}`} ${at} (seq ${m.seq})`;
+  if (kind === "health" && m.kind === "gate") return `health ${m.type} ${m.lane} ${at} (seq ${m.seq})`;
+  if (kind === "health" && m.kind === "admit_refused") return `refused admission ${m.token} on ${m.lane}: ${m.error} ${at} (seq ${m.seq})`;
   if (kind === "status") return `status ${m.state}${m.boot === undefined ? "" : ` (boot ${m.boot})`}`;
   if (kind === "health" && m.kind === "fault") return `fault  cell ${m.cell} ${m.fault} ${m.active ? "began" : "cleared"}`;
   if (kind === "audit") return `audit  ${m.what} changed by ${m.tech} (${m.cmd})`;
@@ -52,13 +62,20 @@ function describe(topic: string, m: Record<string, unknown>): string {
 }
 
 export async function simCommand(opts: SimOptions): Promise<number> {
-  if (opts.app !== "shelf") throw new UsageError(`--app ${opts.app}: only the shelf runs on MQTT so far (the gate goes on MQTT with the gate controller)`);
-  const speed = opts.speed === "max" ? "max" : Number(opts.speed);
+  if (opts.app !== "shelf" && opts.app !== "gate") throw new UsageError(`--app ${opts.app}: shelf or gate`);
+  const app = opts.app;
+  const speed: number | "max" = opts.speed === "max" ? "max" : Number(opts.speed);
   if (speed !== "max" && !(speed >= 1 && Number.isFinite(speed))) throw new UsageError(`--speed ${opts.speed}: a number from 1 (real time) up, or max`);
-  if (!/^[a-z0-9-]{1,16}$/.test(opts.device)) throw new UsageError(`--device ${opts.device}: 1 to 16 of a-z, 0-9 and -`);
-  if (!existsSync(opts.trace)) throw new UsageError(`--trace ${opts.trace}: no such file`);
+  const device = opts.device ?? `${app}-sim`;
+  if (!/^[a-z0-9-]{1,16}$/.test(device)) throw new UsageError(`--device ${device}: 1 to 16 of a-z, 0-9 and -`);
+  const trace = opts.trace ?? `data/demo/${app}-demo.trace.csv`;
+  if (!existsSync(trace)) throw new UsageError(`--trace ${trace}: no such file`);
+  const input = openTraceStream(trace);
+  const kind = "next" in input ? "shelf" : "gate";
+  if ("next" in input) input.close();
+  if (kind !== app) throw new UsageError(`--trace ${trace} is a ${kind} trace: --app ${app} plays a ${app} trace`);
   loadBoard(opts.board);
-  const { key, where } = keyFor(opts);
+  const { key, where } = keyFor({ ...opts, device });
   let embedded: EmbeddedBroker | undefined;
   let url = opts.broker;
   if (url === undefined) {
@@ -74,15 +91,20 @@ export async function simCommand(opts: SimOptions): Promise<number> {
       // Not ours to print: someone else's payload on our topics.
     }
   });
-  watch.on("connect", () => void watch.subscribeAsync(`aisle/v1/${opts.device}/+`, { qos: 1 }));
-  const live = await startLiveShelf({
-    board: opts.board, trace: opts.trace, brokerUrl: url, deviceId: opts.device, key, speed,
-    onLine: (l) => {
-      if (!l.startsWith("~")) process.stdout.write(`  device: ${l}\n`);
+  watch.on("connect", () => void watch.subscribeAsync(`aisle/v1/${device}/+`, { qos: 1 }));
+  const o = {
+    board: opts.board, trace, brokerUrl: url, deviceId: device, key, speed,
+    onLine: (l: string) => {
+      if (!l.startsWith("~") && !l.startsWith(">")) process.stdout.write(`  device: ${l}\n`);
     },
-  });
-  process.stdout.write(`aisle sim: ${opts.device} (${opts.board}, shelf) on ${url}${embedded ? " (embedded broker)" : ""} at ${speed === "max" ? "full speed" : `${speed}x`}; key ${where}\n` +
-    `  calibrate it: aisle calibrate wizard --device ${opts.device} --broker ${url} --key-file ${where === "AISLE_DEVICE_KEY" ? "<file>" : where}\n  Ctrl-C stops it.\n`);
+  };
+  const live = app === "gate" ? await startLiveGate(o) : await startLiveShelf(o);
+  const keyPath = where === "AISLE_DEVICE_KEY" ? "<file>" : where;
+  process.stdout.write(`aisle sim: ${device} (${opts.board}, ${app}) on ${url}${embedded ? " (embedded broker)" : ""} at ${speed === "max" ? "full speed" : `${speed}x`}; key ${where}\n` +
+    (app === "gate"
+      ? "  the trace's admissions go to it as signed admit commands (docs/mqtt.md, \"Gate\")\n"
+      : `  calibrate it: aisle calibrate wizard --device ${device} --broker ${url} --key-file ${keyPath}\n`) +
+    "  Ctrl-C stops it.\n");
   const interrupted = new Promise<void>((resolve) => process.once("SIGINT", resolve));
   const finished = opts.hold ? new Promise<void>(() => {}) : live.waitUntilFed(3e6, 2 ** 31 - 1);
   await Promise.race([interrupted, finished]);
