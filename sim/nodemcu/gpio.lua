@@ -2,11 +2,12 @@
 local vb = __vboard
 -- The pins' levels are the chip's registers, not heap: the table holds every pin from power-up,
 -- so the firmware's writes and reads cost the Lua heap nothing, as on the chip.
-local levels = {}
-for pin = 0, 12 do levels[pin] = 0 end
--- A trig's callback and edge kind by pin: the chip keeps a registry reference to the callback
--- (12 bytes) in a static array; a table of callbacks and one of kinds cost a little more.
-local trig_cb, trig_kind = {}, {}
+-- Each pin's trig is in the chip's static arrays too (its kind, and a reference to its callback),
+-- filled here likewise; the callback itself takes a slot of the Lua registry, 12 bytes, which
+-- `callbacks` stands in for, a slot a pin that ever had a trig.
+local levels, trig_kind, trig_ref = {}, {}, {}
+for pin = 0, 12 do levels[pin], trig_kind[pin], trig_ref[pin] = 0, false, false end
+local callbacks = {}
 
 gpio = { INPUT = 0, OUTPUT = 1, INT = 2, OPENDRAIN = 3, HIGH = 1, LOW = 0, PULLUP = 1, FLOAT = 0 }
 
@@ -24,10 +25,13 @@ end
 
 function gpio.trig(pin, kind, cb)
   if kind == nil or kind == "none" then
-    trig_cb[pin], trig_kind[pin] = nil, nil
+    trig_kind[pin] = false
+    if trig_ref[pin] then callbacks[trig_ref[pin]] = false end
     return
   end
-  trig_cb[pin], trig_kind[pin] = cb, kind
+  if not trig_ref[pin] then trig_ref[pin] = #callbacks + 1 end
+  trig_kind[pin] = kind
+  callbacks[trig_ref[pin]] = cb
 end
 
 -- Level before boot: no callback.
@@ -41,9 +45,9 @@ function vb.gpio_drive(pin, level)
   if old == level then return end
   levels[pin] = level
   local k = trig_kind[pin]
-  if k == nil then return end
+  if not k then return end
   if k == "both" or (k == "up" and level == 1) or (k == "down" and level == 0)
      or (k == "high" and level == 1) or (k == "low" and level == 0) then
-    vb.call(trig_cb[pin], level, vb.raw_us(), 1)
+    vb.call(callbacks[trig_ref[pin]], level, vb.raw_us(), 1)
   end
 end

@@ -203,8 +203,14 @@ for line in lines() do
     vb.baseline_bytes = baseline_bytes
     local chunk, err = (loadstring or load)(vb.fs[init] or error("no " .. init), "@" .. init)
     if not chunk then panic(err) end
-    vb.call(chunk)
-    vb.run_tasks()
+    -- The boot runs on a coroutine of its own, whose stack goes once it returns: on the chip the
+    -- stack the boot's calls grew is given back once Lua is idle (a collection halves a stack
+    -- used under a quarter, and between callbacks the event loop runs no Lua), while this board's
+    -- own loop, a Lua chunk on the main thread, would keep it in use and in the figure.
+    local boot = coroutine.create(function() vb.call(chunk) vb.run_tasks() end)
+    local booted, boot_err = coroutine.resume(boot)
+    if not booted then panic(boot_err) end
+    boot = nil
     collectgarbage("collect")
     vb.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
     vb.flush()
