@@ -9,12 +9,12 @@ import { loadBoard } from "../tools/build/board-file.ts";
  * (32-bit Lua 5.1, code in flash as LFS keeps it). budget_mqtt (13,280 B on nodemcu-esp8266) is
  * not met yet: docs/lua-heap.md has where the heap goes and what is left to do. Until then this
  * holds the figure where it is, so that what brought it down (lazy imports, inlined constants,
- * plain objects in the port) is not lost unnoticed.
+ * state in arrays, plain objects, stand-ins of the chip's size) is not lost unnoticed.
  */
 
 const LUA32 = resolve(".cache/lua5.1-m32");
-/** The figure after the work of docs/lua-heap.md (25.8 KB), with room for small changes. */
-const CEILING_BYTES = 28 * 1024;
+/** The figure after the work of docs/lua-heap.md (17,586 B), with room for the 1.3 KB step it notes. */
+const CEILING_BYTES = 19000;
 
 describe("the shelf on MQTT: Lua heap after boot", () => {
   it("nodemcu-esp8266 on a 32-bit Lua 5.1: boots, dials its broker, and holds no more than it did", async () => {
