@@ -4,7 +4,8 @@
  * "Gate"), published when the board's clock reaches the admission's time. While the device is
  * online, the board's clock is held at that instant until the device has replied (holdUs), so the
  * admission reaches the firmware at the time the trace gives it whatever the broker's latency, as
- * a serial replay types it: the live gate's events can be compared with the replay's. It knows the
+ * a serial replay types it: the live gate's events can be compared with the replay's. Any other
+ * command it signs (admit(), command()) holds the clock the same way while it is on its way. It knows the
  * device's clock from the board itself (a real server learns it from the device's replies and
  * health), its boot from its status as it comes online, and its last counter from each reply.
  */
@@ -55,6 +56,9 @@ export class AdmissionServer {
   private readonly waiting = new Map<string, (r: Record<string, unknown>) => void>();
   private readonly onlineWaiters: (() => void)[] = [];
   private stopped = false;
+  /** While a command is on its way, the board's time when it went: the clock waits there for the reply, as it does for the trace's admissions. */
+  private inflightUs = Infinity;
+  private pausedUs = Infinity;
   private running: Promise<void> | undefined;
 
   private constructor(private readonly client: MqttClient, private readonly o: AdmissionServerOptions) {
@@ -85,7 +89,13 @@ export class AdmissionServer {
    * seconds of its clock). Offline later, the clock goes on and the admission goes out late.
    */
   holdUs(): number {
-    return (this.online || !this.everOnline) && this.queue.length > 0 ? this.queue[0].tUs : Infinity;
+    if (!this.online && this.everOnline) return Infinity;
+    return Math.min(this.queue.length > 0 ? this.queue[0].tUs : Infinity, this.inflightUs, this.pausedUs);
+  }
+
+  /** Stops the board's clock where it is (while the device is online), or lets it go again: for a series of commands at one instant. */
+  pause(on: boolean): void {
+    this.pausedUs = on ? this.o.nowUs() : Infinity;
   }
 
   /** Whether the device has said it is online since the server started. */
@@ -178,8 +188,9 @@ export class AdmissionServer {
           resolve(r);
         });
       });
+      this.inflightUs = this.o.nowUs();
       await this.client.publishAsync(`aisle/v1/${this.o.deviceId}/cmd`, signCommand(key, body), { qos: 1 });
-      const reply = await got;
+      const reply = await got.finally(() => (this.inflightUs = Infinity));
       if (reply?.error !== "replayed" || attempt > 0 || key !== this.o.key) return reply;
     }
   }
