@@ -96,7 +96,7 @@ for (const board of ["espruino-esp32", "nodemcu-esp8266"]) for (const trace of t
         expect(await s.admit(0, "door-7f3a")).toMatchObject({ ok: true });
         expect(await s.admit(0, "door-7f3a")).toMatchObject({ ok: false, error: "token_used", detail: "token" });
         expect(await s.admit(0, "forged-1", { key: Buffer.alloc(32, 1) })).toMatchObject({ ok: false, error: "bad_mac" });
-        const nowMs = Math.floor(live.nowUs() / 1000);
+        const nowMs = s.deviceNowMs();
         expect(await s.admit(0, "late-1", { expMs: nowMs - 1 })).toMatchObject({ ok: false, error: "expired" });
         expect(await s.admit(0, "old-boot", { boot: 7 })).toMatchObject({ ok: false, error: "expired" });
         await watch.until(() => deduped(watch, "/health").filter((h) => h.kind === "admit_refused").length >= 3, "three refusals on health");
@@ -108,6 +108,21 @@ for (const board of ["espruino-esp32", "nodemcu-esp8266"]) for (const trace of t
         // One admission in force, the first door-7f3a's; none from the refused ones.
         expect(shown).toMatchObject({ ok: true, rejected: 4, tokens: 1, t_ms: nowMs });
         expect((shown.lanes as Msg[])[0].state).toBe("admitted");
+      }, 60000);
+
+      it("reboots on a signed reboot: offline (its will), online as boot 2, admitting again with the new boot", async () => {
+        const s = live.admissions;
+        expect(await s.command("reboot")).toMatchObject({ ok: true, boot: 1 });
+        await watch.until(() => watch.on("/status").some((m) => m.state === "online" && m.boot === 2), "boot 2 online");
+        expect(watch.on("/status").map((m) => `${m.state}${m.boot ?? ""}`)).toEqual(["online1", "offline", "online2"]);
+        s.pause(true);
+        expect(await s.admit(0, "after-reboot")).toMatchObject({ ok: true, boot: 2 });
+        expect(await s.admit(0, "before-reboot", { boot: 1 })).toMatchObject({ ok: false, error: "expired" });
+        // Counts, tokens and refusals are the boot's: boot 2 starts afresh, its seq from 1.
+        expect(await s.command("show")).toMatchObject({ ok: true, boot: 2, tokens: 1, rejected: 1 });
+        s.pause(false);
+        await watch.until(() => watch.on("/health").some((h) => h.boot === 2 && h.kind === "admit_refused"), "boot 2's refusal");
+        expect(watch.on("/health").find((h) => h.boot === 2 && h.kind === "admit_refused")).toMatchObject({ seq: 1, token: "before-reboot", error: "expired" });
       }, 60000);
     }
   });

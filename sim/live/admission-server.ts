@@ -5,9 +5,12 @@
  * online, the board's clock is held at that instant until the device has replied (holdUs), so the
  * admission reaches the firmware at the time the trace gives it whatever the broker's latency, as
  * a serial replay types it: the live gate's events can be compared with the replay's. Any other
- * command it signs (admit(), command()) holds the clock the same way while it is on its way. It knows the
- * device's clock from the board itself (a real server learns it from the device's replies and
- * health), its boot from its status as it comes online, and its last counter from each reply.
+ * command it signs (admit(), command()) holds the clock the same way while it is on its way. It
+ * learns the device's boot from its status as it comes online, and from every reply the device's
+ * clock (ms since its boot: the board's clock less the boot's start, which a reboot moves) and
+ * last counter. After a reboot it asks for `show` before its next command (show takes any
+ * deadline ahead), so as not to date an admission by the boot before; a command that still comes
+ * back misdated it signs again once with what the refusal told.
  */
 import { randomBytes } from "node:crypto";
 import { Decoder } from "cbor-x";
@@ -51,6 +54,10 @@ export class AdmissionServer {
   readonly results: AdmissionResult[] = [];
   private queue: Admission[] = [];
   private boot: number | undefined;
+  /** The board's clock less the device's, ms: where the device's boot began on the board's timeline. */
+  private bootStartMs = 0;
+  /** Whether a reply of this boot has told the device's clock. */
+  private clockKnown = false;
   private online = false;
   private lastCtr = 0;
   private readonly waiting = new Map<string, (r: Record<string, unknown>) => void>();
@@ -120,15 +127,14 @@ export class AdmissionServer {
    * what a test uses to send a token twice, late, or under the wrong key.
    */
   async admit(lane: number, token: string, opts: { expMs?: number; key?: Buffer; boot?: number } = {}): Promise<Record<string, unknown>> {
-    const nowMs = Math.floor(this.o.nowUs() / 1000);
-    const reply = await this.send({ cmd: "admit", lane: `G${lane + 1}`, token }, opts.expMs ?? nowMs + ADMIT_VALID_MS, opts.key ?? this.o.key, opts.boot);
+    const reply = await this.send({ cmd: "admit", lane: `G${lane + 1}`, token }, opts.expMs, opts.key ?? this.o.key, opts.boot);
     if (reply === undefined) throw new Error(`${this.o.deviceId} did not answer an admit within ${REPLY_TIMEOUT_MS} ms`);
     return reply;
   }
 
   /** Any other command of the gate's (show, reboot), signed with the device's key. */
   async command(cmd: string, fields: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    const reply = await this.send({ cmd, ...fields }, Math.floor(this.o.nowUs() / 1000) + ADMIT_VALID_MS, this.o.key, undefined);
+    const reply = await this.send({ cmd, ...fields }, undefined, this.o.key, undefined);
     if (reply === undefined) throw new Error(`${this.o.deviceId} did not answer "${cmd}" within ${REPLY_TIMEOUT_MS} ms`);
     return reply;
   }
@@ -147,7 +153,7 @@ export class AdmissionServer {
       await this.untilOnline();
       if (this.stopped) return;
       const sentUs = this.o.nowUs();
-      const reply = await this.send({ cmd: "admit", lane: `G${a.lane + 1}`, token: a.token }, Math.floor(sentUs / 1000) + ADMIT_VALID_MS, this.o.key, undefined);
+      const reply = await this.send({ cmd: "admit", lane: `G${a.lane + 1}`, token: a.token }, undefined, this.o.key, undefined);
       this.results.push({ ...a, reply, sentUs });
       this.queue.shift();
     }
@@ -171,12 +177,22 @@ export class AdmissionServer {
     return new Promise((resolve) => this.onlineWaiters.push(resolve));
   }
 
-  /** Sends a signed command and waits for its reply; a "replayed" refusal (another tool took the counter) is signed again once with the next. */
-  private async send(fields: Record<string, unknown>, expMs: number, key: Buffer, boot: number | undefined): Promise<Record<string, unknown> | undefined> {
+  /** The device's clock now as far as its last reply tells, ms since its boot. */
+  deviceNowMs(): number {
+    return Math.floor(this.o.nowUs() / 1000) - this.bootStartMs;
+  }
+
+  /**
+   * Sends a signed command and waits for its reply. With no deadline or boot given it dates the
+   * command itself, and signs it again once when the refusal says it dated it wrong (expired, or
+   * a deadline too far ahead: a reboot it had not heard of) or another tool took the counter.
+   */
+  private async send(fields: Record<string, unknown>, expMs: number | undefined, key: Buffer, boot: number | undefined): Promise<Record<string, unknown> | undefined> {
+    if (!this.clockKnown && this.boot !== undefined && fields.cmd !== "show") await this.send({ cmd: "show" }, undefined, this.o.key, undefined);
     for (let attempt = 0; ; attempt++) {
       const ctr = ++this.lastCtr;
       const id = `${String(fields.cmd)}-${ctr}-${randomBytes(2).toString("hex")}`;
-      const body: CommandBody = { dev: this.o.deviceId, ctr, id, tech: "admissions", cmd: String(fields.cmd), exp_ms: expMs, boot: boot ?? this.boot ?? 1, ...fields };
+      const body: CommandBody = { dev: this.o.deviceId, ctr, id, tech: "admissions", cmd: String(fields.cmd), exp_ms: expMs ?? this.deviceNowMs() + ADMIT_VALID_MS, boot: boot ?? this.boot ?? 1, ...fields };
       const got = new Promise<Record<string, unknown> | undefined>((resolve) => {
         const timer = setTimeout(() => {
           this.waiting.delete(id);
@@ -191,7 +207,8 @@ export class AdmissionServer {
       this.inflightUs = this.o.nowUs();
       await this.client.publishAsync(`aisle/v1/${this.o.deviceId}/cmd`, signCommand(key, body), { qos: 1 });
       const reply = await got.finally(() => (this.inflightUs = Infinity));
-      if (reply?.error !== "replayed" || attempt > 0 || key !== this.o.key) return reply;
+      const misdated = expMs === undefined && boot === undefined && (reply?.error === "expired" || (reply?.error === "bad_field" && reply.detail === "exp_ms"));
+      if ((reply?.error !== "replayed" && !misdated) || attempt > 0 || key !== this.o.key) return reply;
     }
   }
 
@@ -204,11 +221,19 @@ export class AdmissionServer {
     }
     if (topic.endsWith("/status")) {
       this.online = m.state === "online" && typeof m.boot === "number";
-      if (this.online) this.boot = m.boot as number;
+      if (this.online && m.boot !== this.boot) {
+        this.boot = m.boot as number;
+        this.clockKnown = false;
+      }
       if (this.online) for (const w of this.onlineWaiters.splice(0)) w();
       return;
     }
     if (typeof m.ctr === "number") this.lastCtr = Math.max(this.lastCtr, m.ctr);
+    // A reply's t_ms is the device's clock when it answered; while a command is on its way the board's clock waits where it went.
+    if (typeof m.t_ms === "number" && typeof m.boot === "number") {
+      this.bootStartMs = Math.floor(this.o.nowUs() / 1000) - m.t_ms;
+      this.clockKnown = m.boot === this.boot;
+    }
     if (typeof m.id === "string") this.waiting.get(m.id)?.(m);
   }
 }
