@@ -18,9 +18,9 @@ const AISLE = join(import.meta.dirname, "../tools/aisle.mjs");
 const dir = mkdtempSync(join(tmpdir(), "aisle-mqtt-cli-"));
 const keyFile = join(dir, "dev.key");
 writeFileSync(keyFile, "3c".repeat(32) + "\n");
-/** Phases at 0 (empty), 6 s (500 g) and 12 s (200 g); 20 s in all. */
+/** Phases at 0 (empty), 6 s (500 g) and 12 s (200 g); 60 s in all, so that a recording made after the calibration has samples. */
 const SCALE = 0.5;
-writeFileSync(join(dir, "cal.trace.csv"), calibrationTrace(80, SCALE));
+writeFileSync(join(dir, "cal.trace.csv"), calibrationTrace(80, SCALE, 60000));
 
 interface Run {
   code: number | null;

@@ -14,8 +14,8 @@ export const PHASES = [
 ];
 export const TRACE_MS = 40_000;
 
-/** scale stretches or shrinks the phases and the whole (0.5: half as long). */
-export function calibrationTrace(rateHz = 80, scale = 1): string {
+/** scale stretches or shrinks the phases and the whole (0.5: half as long); totalMs, if given, is the whole's length (the last phase runs on). */
+export function calibrationTrace(rateHz = 80, scale = 1, totalMs = TRACE_MS * scale): string {
   const head = [
     "# aisle-trace 1",
     `# kind: "shelf"`,
@@ -27,7 +27,7 @@ export function calibrationTrace(rateHz = 80, scale = 1): string {
   const rows: string[] = [];
   let seed = 12345;
   const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 200;
-  for (let i = 0; i * (1000 / rateHz) < TRACE_MS * scale; i++) {
+  for (let i = 0; i * (1000 / rateHz) < totalMs; i++) {
     const t = i * (1000 / rateHz);
     const grams = [...PHASES].reverse().find((p) => t >= p.fromMs * scale)!.grams;
     const c0 = Math.round(TRUE_OFFSET + grams / TRUE_G_PER_COUNT + noise());

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { BoardConstants } from "../../hal/board.ts";
 import { REPO } from "../paths.ts";
@@ -52,6 +52,18 @@ function tsLiteral(value: unknown): string {
 }
 
 /**
+ * Writes a generated source only when it changes, and in one rename: several processes (test
+ * files, worker threads) build the same board at once, and one of them must never compile a file
+ * another has just truncated.
+ */
+function writeGenerated(file: string, text: string): void {
+  if (existsSync(file) && readFileSync(file, "utf8") === text) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/**
  * Writes the two generated sources a bundle starts from: the board as constants, and a main
  * that hands the port's HAL to the app. They live under build/.gen so the dialect check and
  * both compilers see them as ordinary sources.
@@ -62,14 +74,14 @@ export function writeEntry(port: PortName, app: AppName, board: BoardConstants, 
   const up = relative(dir, REPO);
   // Each app carries only its own pins: every byte of the bundle is flash, and on Espruino RAM.
   const own: BoardConstants = app === "shelf" ? { ...board, gateLanes: [] } : { ...board, cells: [] };
-  writeFileSync(join(dir, "board.ts"),
+  writeGenerated(join(dir, "board.ts"),
     `import type { BoardConstants } from "${up}/hal/board";\n\n` +
     `/* Generated from boards/${board.id}.json by aisle build. */\n` +
     `export const BOARD: BoardConstants = ${tsLiteral(own)};\n`);
   const main = join(dir, "main.ts");
   const [halModule, halFn] = link === "mqtt" ? ONLINE_HAL[port][app] : PORT_HAL[port][app];
   const [startModule, startFn] = link === "mqtt" ? ["online", START_ONLINE[app]] : ["start", START[app]];
-  writeFileSync(main,
+  writeGenerated(main,
     `import { ${startFn} } from "${up}/firmware/apps/${app}/${startModule}";\n` +
     `import { ${halFn} } from "${up}/hal/${port}/${halModule}";\n` +
     `import { BOARD } from "./board";\n\n` +

@@ -31,17 +31,27 @@ export async function recordCommand(opts: { broker: string; device?: string; sec
     const batches: RawBatch[] = [];
     client.raw.push((b) => batches.push(b));
     const recorded = new Date().toISOString();
-    const endWall = Date.now() + seconds * 1000;
+    // The recording is S seconds of the device's clock, however fast the device or the network goes.
+    const wantMs = seconds * 1000;
     let firstDeviceMs = -1;
-    while (Date.now() < endWall) {
-      const secs = Math.min(STREAM_MAX_S, Math.ceil((endWall - Date.now()) / 1000));
+    let coveredMs = 0;
+    const lastMs = () => (batches.length ? batches[batches.length - 1].t_ms : -1);
+    while (firstDeviceMs < 0 || lastMs() < firstDeviceMs + wantMs) {
+      // A second more than is left: the stream's last batch comes before its end.
+      const secs = Math.min(STREAM_MAX_S, Math.ceil((wantMs - coveredMs) / 1000) + 1);
       const r = await client.command("stream", { secs });
       if (!r.ok) throw new DeviceError(`${opts.device} refused stream: ${r.error}`);
       if (firstDeviceMs < 0) firstDeviceMs = r.t_ms;
-      await new Promise((res) => setTimeout(res, Math.min(secs * 1000, endWall - Date.now())));
+      coveredMs = r.t_ms + secs * 1000 - firstDeviceMs;
+      // Until this stream has run its course on the device's clock, or it stalls.
+      const until = r.t_ms + secs * 1000;
+      const stallWallMs = Date.now() + secs * 3000 + 10000;
+      while (lastMs() < Math.min(until, firstDeviceMs + wantMs)) {
+        if (Date.now() > stallWallMs) throw new DeviceError(`${opts.device} sent samples only up to ${lastMs()} ms of its clock, short of ${firstDeviceMs + wantMs}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
     }
-    // Only what fell inside the asked-for time: a stream runs on past it by up to a second.
-    const kept = batches.filter((b) => b.t_ms >= firstDeviceMs && b.t_ms <= firstDeviceMs + seconds * 1000);
+    const kept = batches.filter((b) => b.t_ms >= firstDeviceMs && b.t_ms <= firstDeviceMs + wantMs);
     const csv = recordingCsv(opts.device, shown.cells as ShownCell[], shown.lanes as ShownLane[], kept, recorded);
     const tmp = `${opts.out}.part`;
     writeFileSync(tmp, csv);
