@@ -18,6 +18,9 @@
 --   U t_us hex            a line typed on the UART (hex), run by the Lua interpreter in the global
 --                         environment, as NodeMCU runs it; an error in it stops the board (~panic)
 --   E t_us                run to t_us, report and exit
+--   X path                load a host's extension, a Lua file run on this board (sim/flash/nodemcu-repl.lua):
+--                         it may add commands, vb.ops[letter] = function(line), which are looked up
+--                         before the board's own (so an extension may change what B does)
 -- Live runs (sim/live/live-lua.ts) add time that goes on without an end, and the network:
 --   T t_us                run the timers due up to t_us (inclusive), answer "~t t_us"
 --   N t_us conn event     a network event on an mqtt connection: up | down | fail REASON |
@@ -41,7 +44,7 @@
 -- timestamps) is time since the boot, vb.now_us - vb.boot_us, as the chip's counters start from 0.
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local vb = { now_us = 0, boot_us = 0, mcu = "esp8266", fs = {}, panicked = false }
+local vb = { now_us = 0, boot_us = 0, mcu = "esp8266", fs = {}, panicked = false, ops = {} }
 _G.__vboard = vb
 
 -- The host's own io: on the ESP32 the firmware's io is the emulated one on the flash file system.
@@ -129,7 +132,11 @@ end
 for line in lines() do
   local op = line:sub(1, 1)
   if op ~= "M" and op ~= "O" then load_modules() end
-  if op == "C" then
+  if vb.ops[op] then
+    vb.ops[op](line)
+  elseif op == "X" then
+    load_module(line:match("^X (.+)$") or panic("vboard: bad command " .. line:sub(1, 40)))
+  elseif op == "C" then
     local t, cell, counts = line:match("^C (%d+) (%d+) (%-?%d+)$")
     advance(t)
     vb.hx711_convert(tonumber(cell), tonumber(counts))
