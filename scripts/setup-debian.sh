@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: the Lua interpreters the NodeMCU
 # virtual boards use, the MQTT broker the MQTT tests start, and the Chromium the HTML report test
-# drives through playwright-core (no browser download). Skips what is already there.
+# drives through playwright-core (no browser download), and python3, whose pty module gives the
+# virtual NodeMCU flashing REPL its pseudo-terminal (sim/flash/nodemcu-pty.ts). Skips what is already there.
 set -euo pipefail
-packages=(lua5.1 lua5.3 luajit mosquitto gcc-multilib chromium)
+packages=(lua5.1 lua5.3 luajit mosquitto gcc-multilib chromium python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
