@@ -11,13 +11,29 @@ export interface EspruinoBoardOptions {
   /** The JavaScript to run: the built bundle, byte for byte. */
   code: string;
   filename: string;
-  /** "vm": a Node vm context, as the espruino runner does; "direct": a plain function, as the source runner does. */
-  mode: "vm" | "direct";
+  /**
+   * "vm": a Node vm context, as the espruino runner does; "direct": a plain function, as the source
+   * runner does; "context": one vm context an interpreter's life (until it restarts) whose global
+   * object is Espruino's root scope, so that the names code declares at its top level are what a
+   * line typed at the console (evaluate) sees, as on Espruino (the flashing REPL, sim/flash/).
+   */
+  mode: "vm" | "direct" | "context";
   storage: Map<string, string>;
   onLine: (line: string) => void;
   /** What the firmware's crypto module has; "sha256" (the ESP32's) unless given. */
   crypto?: EspruinoCryptoBuild;
+  /** Adds to the globals of each new interpreter what the firmware never uses (the REPL's reset(), E.reboot(), ...). */
+  extendGlobals?: (globals: Record<string, unknown>) => void;
+  /** Told as the interpreter restarts, before any code runs from Storage. */
+  onRestart?: (kind: RestartKind, file: string | undefined) => void;
 }
+
+/**
+ * How the interpreter restarts (Espruino 2v29, jsinteractive.c and jsflash.c): "load" is load(),
+ * "reset" is reset() (.bootcde is not run, .bootrst is), "power" a power cycle or E.reboot().
+ * load(file) runs that file after reset()'s boot code.
+ */
+export type RestartKind = "load" | "reset" | "power";
 
 /** Something outside the board that acts at times of its own (an HX711, a trace of beams). */
 export interface ExternalDevice {
@@ -35,7 +51,9 @@ export class EspruinoBoard {
   readonly pins: PinBus;
   private now = 0;
   private readonly devices: ExternalDevice[] = [];
-  private loadRequested = false;
+  private restartKind: RestartKind | undefined;
+  private restartFile: string | undefined;
+  private context: vm.Context | undefined;
   readonly errors: string[] = [];
   jsvars: JsVarMeter | undefined;
   /** The REPL's root scope, where a line typed on the console runs (typeLine). */
@@ -76,27 +94,57 @@ export class EspruinoBoard {
    */
   boot(): void {
     this.run(this.opts.code, this.opts.filename);
-    for (let resets = 0; this.loadRequested && resets < 3; resets++) this.reset();
+    for (let resets = 0; this.restartKind !== undefined && resets < 3; resets++) this.reset();
+  }
+
+  /** Asks for a restart once the current code has returned, as load(), reset() and E.reboot() do on Espruino. */
+  requestRestart(kind: RestartKind, file?: string): void {
+    this.restartKind = kind;
+    this.restartFile = file;
+  }
+
+  get restartPending(): boolean {
+    return this.restartKind !== undefined;
   }
 
   /**
-   * load() was called: as Espruino does once the current code returns, timers and watches go,
-   * sockets close, and .bootcde runs from Storage in a fresh interpreter (the devices stay wired).
-   * A reboot command does this at any time, not just at boot.
+   * A restart was asked for: as Espruino does once the current code returns, timers and watches
+   * go, sockets close, and a fresh interpreter runs the boot code in Storage (jsfLoadBootCodeFromFlash):
+   * .boot0 to .boot3, then .bootrst if there is one, else .bootcde unless it is a reset(); then
+   * load(file)'s file. The devices stay wired. A reboot command does this at any time, not just at boot.
    */
   private reset(): void {
-    this.loadRequested = false;
+    const kind = this.restartKind ?? "load";
+    const file = this.restartFile;
+    this.restartKind = undefined;
+    this.restartFile = undefined;
     this.timers.clear();
     this.pins.clearWatch();
     // Espruino closes every socket on a reset; events still on their way belong to the old code.
     this.posted.length = 0;
     void this.net.closeAll();
-    const bootCode = this.opts.storage.get(".bootcde");
-    if (bootCode === undefined) {
-      this.errors.push("load(): there is no .bootcde in Storage");
-      return;
+    this.context = undefined;
+    this.opts.onRestart?.(kind, file);
+    const storage = this.opts.storage;
+    const isReset = kind === "reset" || file !== undefined;
+    const main = storage.has(".bootrst") ? ".bootrst" : !isReset && storage.has(".bootcde") ? ".bootcde" : undefined;
+    const files = [".boot0", ".boot1", ".boot2", ".boot3"].filter((n) => storage.has(n));
+    if (main !== undefined) files.push(main);
+    if (file !== undefined) files.push(file);
+    if (kind === "load" && file === undefined && main === undefined) this.errors.push("load(): there is no .bootcde in Storage");
+    // In context mode the fresh interpreter exists even when Storage holds nothing to run.
+    if (this.opts.mode === "context") this.run("", "root");
+    for (const f of files) {
+      // load() of a file Storage lacks runs nothing, silently, as on Espruino.
+      const code = storage.get(f);
+      if (code !== undefined) this.run(code, f);
     }
-    this.run(bootCode, ".bootcde");
+  }
+
+  /** A line typed at the console, run in the root scope as Espruino's REPL runs it; it throws what the line throws. Context mode only. */
+  evaluate(code: string, filename = "REPL"): unknown {
+    if (this.context === undefined) throw new Error("evaluate(): the board runs in context mode, and has booted");
+    return vm.runInContext(code, this.context, { filename });
   }
 
   private run(stored: string, filename: string): void {
@@ -107,13 +155,26 @@ export class EspruinoBoard {
       this.errors.push(`${filename}: ${(e as Error).message}`);
       return;
     }
+    if (this.opts.mode === "context" && this.context !== undefined) {
+      const context = this.context;
+      this.guard(() => vm.runInContext(code, context, { filename }));
+      this.pins.drain(this.callback);
+      return;
+    }
     const globals = espruinoGlobals({
       timers: this.timers, pins: this.pins, nowUs: () => this.now, storage: this.opts.storage, print: this.opts.onLine,
-      load: () => (this.loadRequested = true), crypto: this.opts.crypto, net: this.net,
+      load: () => this.requestRestart("load"), crypto: this.opts.crypto, net: this.net,
     });
+    this.opts.extendGlobals?.(globals);
     this.repl = globals.global as object;
     this.guard(() => {
-      if (this.opts.mode === "vm" && this.jsvars !== undefined) {
+      if (this.opts.mode === "context") {
+        // Espruino's `global` is the root scope itself.
+        globals.global = globals;
+        this.context = vm.createContext(globals);
+        this.repl = globals;
+        vm.runInContext(code, this.context, { filename });
+      } else if (this.opts.mode === "vm" && this.jsvars !== undefined) {
         // Counting JsVars walks the context's globals, so the code runs at its top level.
         const run = this.jsvars.prepare(code, filename, globals);
         // Espruino's `global` is the root scope itself: what code puts there is a root name, counted as one.
@@ -154,7 +215,7 @@ export class EspruinoBoard {
     for (; i < posted.length; i++) {
       this.guard(posted[i]);
       this.pins.drain(this.callback);
-      if (this.loadRequested) {
+      if (this.restartKind !== undefined) {
         this.reset();
         return i + 1;
       }
@@ -192,7 +253,7 @@ export class EspruinoBoard {
         this.guard(timer.fn);
       }
       pins.drain(this.callback);
-      if (this.loadRequested) this.reset();
+      if (this.restartKind !== undefined) this.reset();
     }
     this.now = Math.max(this.now, endUs);
   }

@@ -63,6 +63,8 @@ export class LiveEspruino {
       mode: opts.mode ?? "direct",
       storage: opts.storage ?? new Map(),
       crypto: opts.crypto,
+      extendGlobals: opts.extendGlobals,
+      onRestart: opts.onRestart,
       onLine: (line) => {
         this.lines.push(line);
         onLine?.(line);
