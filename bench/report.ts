@@ -65,7 +65,7 @@ for (let i = 0; i < traces; i++) {
   const path = join(dir, `t${i}.trace.csv`);
   symlinkSync(base, path);
   entries.push({
-    trace: path, runner: "source", board: "-", samples: trace.sampleCount, events, payloads: events.map((e) => JSON.stringify(e)), health: [],
+    trace: path, runner: "source", board: "-", samples: trace.sampleCount, events, payloads: events.map((e) => JSON.stringify(e)), health: [], outputs: [],
     truth, score: scoreEvents("shelf", events, truth), wallMs: 0, firmwareErrors: [],
   });
 }

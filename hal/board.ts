@@ -17,6 +17,9 @@ export interface GateLanePins {
   beamInner: number;
   doorClosed: number;
   lock: number;
+  /** The lane's lights, lit at level 1: green lets one through, red stops (docs/gate.md, "Signals"). */
+  ledGreen: number;
+  ledRed: number;
 }
 
 export interface BoardConstants {
@@ -27,5 +30,7 @@ export interface BoardConstants {
   cells: CellPins[];
   gateLanes: GateLanePins[];
   emergency: number;
+  /** The gate's one buzzer, sounding at level 1. */
+  buzzer: number;
   debounceMs: number;
 }

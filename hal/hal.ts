@@ -33,12 +33,15 @@ export interface GateLaneIo {
   beamInner: DigitalIn;
   doorClosed: DigitalIn;
   lock: DigitalOut;
+  ledGreen: DigitalOut;
+  ledRed: DigitalOut;
 }
 
-/** A gate's inputs and locks, whatever brings its admissions. */
+/** A gate's inputs, locks and signals, whatever brings its admissions. */
 export interface GateIoHal extends BaseHal {
   lanes: GateLaneIo[];
   emergency: DigitalIn;
+  buzzer: DigitalOut;
 }
 
 /** The serial gate: admissions typed on the console. */

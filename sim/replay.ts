@@ -15,6 +15,8 @@ export interface ReplayEntry {
   events: DetectedEvent[];
   payloads: string[];
   health: Record<string, unknown>[];
+  /** A gate's outputs at each change: locks, lights, buzzer (sim/devices/gate-outputs.ts). */
+  outputs: string[];
   truth: TruthEvent[] | undefined;
   score: Score | undefined;
   wallMs: number;
@@ -56,18 +58,18 @@ export async function replayTrace(path: string, opts: ReplayOptions, pickBoard: 
     const wallMs = performance.now() - t0;
     const truth = readTruthFor(path, kind, opts.truthFile);
     entries.push({
-      trace: path, runner, board, samples, events: result.events, payloads: result.payloads, health: result.health,
+      trace: path, runner, board, samples, events: result.events, payloads: result.payloads, health: result.health, outputs: result.outputs,
       truth, score: truth ? scoreEvents(kind, result.events, truth) : undefined, wallMs, firmwareErrors: result.errors,
     });
   }
   return entries;
 }
 
-/** Whether every runner published the same payloads, byte for byte, for every trace. */
+/** Whether every runner published the same payloads, byte for byte, and drove a gate's outputs alike, for every trace. */
 export function parityOf(entries: ReplayEntry[]): boolean {
   const first = new Map<string, string>();
   for (const e of entries) {
-    const key = JSON.stringify(e.payloads);
+    const key = JSON.stringify([e.payloads, e.outputs]);
     const seen = first.get(e.trace);
     if (seen === undefined) first.set(e.trace, key);
     else if (seen !== key) return false;

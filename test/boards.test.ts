@@ -66,6 +66,22 @@ describe("boards as data", () => {
     expect(problemsOf(variant((b) => (b.shelf.cells[0].dout = 0)))).toEqual(expect.arrayContaining(["/shelf/cells/0/dout: pin 0 has no interrupt on the ESP8266, so data-ready cannot be watched"]));
   });
 
+  it("wants the gate's lights and buzzer, each on a pin of its own that can drive", () => {
+    expect(problemsOf(variant((b) => {
+      delete b.gate.lanes[0].led_red;
+      delete b.gate.buzzer;
+    }))).toEqual(expect.arrayContaining(['/gate/lanes/0: missing "led_red"', '/gate: missing "buzzer"']));
+    expect(problemsOf(variant((b) => (b.gate.buzzer = b.gate.lanes[0].led_green)))).toContain("/gate: pin 8 is used by both lanes/0/led_green and buzzer");
+    // D0 has no interrupt on the ESP8266, but an output needs none: the board file's buzzer is there.
+    expect(loadBoard("nodemcu-esp8266").gate.buzzer).toBe(0);
+    const esp32 = JSON.parse(readFileSync("boards/espruino-esp32.json", "utf8"));
+    esp32.gate.lanes[0].led_red = 35;
+    expect(problemsOf(JSON.stringify(esp32), "/work/main/boards/espruino-esp32.json")).toEqual(["/gate/lanes/0/led_red: GPIO 35 is an input only on the ESP32, so it cannot be an output"]);
+    const wide = boardConstants(loadBoard("espruino-esp32"), { gateLanes: 3 });
+    expect(wide.gateLanes[0]).toMatchObject({ lock: 14, ledGreen: 33, ledRed: 15 });
+    expect(new Set(wide.gateLanes.flatMap((l) => [l.beamOuter, l.beamInner, l.doorClosed, l.lock, l.ledGreen, l.ledRed])).size).toBe(18);
+  });
+
   it("rejects a board whose id is not its file name, and broken JSON", () => {
     expect(problemsOf(readFileSync("boards/nodemcu-esp8266.json", "utf8"), "/work/main/boards/other.json")).toEqual(['/id: "nodemcu-esp8266" must equal the file name "other"']);
     expect(problemsOf("{ not json")[0]).toMatch(/^not valid JSON/);

@@ -2,14 +2,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { admitLine, type ConsoleAdmit, type PinLevel } from "../sim/devices/stimuli.ts";
 import { EspruinoBoard } from "../sim/espruino/espruino-board.ts";
 import { feedDevice } from "../sim/runners/feed.ts";
 import { boardConstants, loadBoard } from "../tools/build/board-file.ts";
 import { cachedBuild } from "../tools/build/build.ts";
 import { traceText } from "../sim/gen/trace-writer.ts";
-import { allRunners, boardFor, parityOf, replayTrace } from "../sim/replay.ts";
+import { ALARM_MS, BLINK_MS, CHIRP_MS } from "../firmware/core/gate-signals.ts";
+import { allRunners, boardFor, parityOf, replayTrace, type ReplayEntry } from "../sim/replay.ts";
 
 /*
  * The gate app (firmware/apps/gate/start.ts) on every runner: the lanes' state machines fed by the
@@ -36,20 +37,45 @@ function body(lane: string, dir: "in" | "out", t: number): [number, string, numb
   return [[t, `${lane}.${near}`, 1], [t + 300, `${lane}.${far}`, 1], [t + 400, `${lane}.${near}`, 0], [t + 700, `${lane}.${far}`, 0]];
 }
 
+/** The two-lane trace of the first test, replayed once on every runner. */
+async function replayTwoLanes(): Promise<ReplayEntry[]> {
+  const changes: [number, string, string | number][] = [
+    [1000, "G1.admit", "tok-a"], [1400, "G1.door_closed", 0], ...body("G1", "in", 1800), [3500, "G1.door_closed", 1],
+    [2000, "G2.admit", "tok-b"], [2300, "G2.door_closed", 0], ...body("G2", "in", 2600), ...body("G2", "in", 3500), [5200, "G2.door_closed", 1],
+    [8000, "G2.beam_outer", 1], [8900, "G2.door_closed", 0], [9200, "G2.beam_inner", 1], [9300, "G2.beam_outer", 0], [9600, "G2.beam_inner", 0], [11000, "G2.door_closed", 1],
+    [12000, "emergency", 1], [12300, "G1.door_closed", 0], ...body("G1", "out", 12100), [16000, "G1.door_closed", 1], [20000, "emergency", 0],
+    [22000, "G2.admit", "tok-c"], [22300, "G2.door_closed", 0], ...body("G2", "in", 22600), [45000, "G2.door_closed", 1],
+  ];
+  changes.sort((a, b) => a[0] - b[0] || COLUMNS.indexOf(a[1]) - COLUMNS.indexOf(b[1]));
+  const dir = mkdtempSync(join(tmpdir(), "aisle-gate-app-"));
+  const path = join(dir, "two-lanes.trace.csv");
+  writeFileSync(path, traceText({ kind: "gate", device: "gate-test" }, COLUMNS, rows(changes)));
+  return replayTrace(path, { runners: allRunners() }, (r) => boardFor(r));
+}
+
+/** An output's level at tMs from a runner's "T_MS NAME LEVEL" lines (the last change at or before). */
+function levelAt(outputs: string[], name: string, tMs: number): number | undefined {
+  let level: number | undefined;
+  for (const line of outputs) {
+    const [t, n, l] = line.split(" ");
+    if (Number(t) > tMs) break;
+    if (n === name) level = Number(l);
+  }
+  return level;
+}
+
+/** The instants an output went to level within [fromMs, toMs]. */
+function edges(outputs: string[], name: string, level: number, fromMs: number, toMs: number): number[] {
+  return outputs.map((l) => l.split(" ")).filter(([t, n, v]) => n === name && Number(v) === level && Number(t) >= fromMs && Number(t) <= toMs).map(([t]) => Number(t));
+}
+
 describe("the gate app", () => {
+  let entries: ReplayEntry[];
+  beforeAll(async () => {
+    entries = await replayTwoLanes();
+  }, 120000);
+
   it("publishes the same events on every runner: admitted entries, a tailgate, exits, a forced door, the emergency, a door held open", async () => {
-    const changes: [number, string, string | number][] = [
-      [1000, "G1.admit", "tok-a"], [1400, "G1.door_closed", 0], ...body("G1", "in", 1800), [3500, "G1.door_closed", 1],
-      [2000, "G2.admit", "tok-b"], [2300, "G2.door_closed", 0], ...body("G2", "in", 2600), ...body("G2", "in", 3500), [5200, "G2.door_closed", 1],
-      [8000, "G2.beam_outer", 1], [8900, "G2.door_closed", 0], [9200, "G2.beam_inner", 1], [9300, "G2.beam_outer", 0], [9600, "G2.beam_inner", 0], [11000, "G2.door_closed", 1],
-      [12000, "emergency", 1], [12300, "G1.door_closed", 0], ...body("G1", "out", 12100), [16000, "G1.door_closed", 1], [20000, "emergency", 0],
-      [22000, "G2.admit", "tok-c"], [22300, "G2.door_closed", 0], ...body("G2", "in", 22600), [45000, "G2.door_closed", 1],
-    ];
-    changes.sort((a, b) => a[0] - b[0] || COLUMNS.indexOf(a[1]) - COLUMNS.indexOf(b[1]));
-    const dir = mkdtempSync(join(tmpdir(), "aisle-gate-app-"));
-    const path = join(dir, "two-lanes.trace.csv");
-    writeFileSync(path, traceText({ kind: "gate", device: "gate-test" }, COLUMNS, rows(changes)));
-    const entries = await replayTrace(path, { runners: allRunners() }, (r) => boardFor(r));
     expect(entries.map((e) => e.runner)).toEqual(["source", "espruino", "lua51", "luajit", "lua53"]);
     for (const e of entries) expect(e.firmwareErrors, e.runner).toEqual([]);
     for (const e of entries) expect(e.payloads, e.runner).toEqual(entries[0].payloads);
@@ -69,6 +95,57 @@ describe("the gate app", () => {
     // The emergency is the gate's health, not a passage: it goes to the health topic, out of what is scored.
     expect(entries[0].payloads).toEqual(published.filter((e) => e.type !== "emergency").map((e) => JSON.stringify(e)));
     for (const e of entries) expect(e.health, e.runner).toEqual(published.filter((p) => p.type === "emergency"));
+  });
+
+  it("drives each lane's lights and the gate's buzzer as docs/gate.md says, the same on every runner", () => {
+    for (const e of entries) expect(e.outputs, e.runner).toEqual(entries[0].outputs);
+    const out = entries[0].outputs;
+    // Green exactly while the lane's lock is released; before any alarm, red exactly while it is locked.
+    for (const lane of ["G1", "G2"]) {
+      for (let t = 0; t <= 48000; t += 10) {
+        expect(levelAt(out, `${lane}.green`, t), `${lane} green at ${t} ms`).toBe(1 - levelAt(out, `${lane}.lock`, t)!);
+      }
+      for (let t = 0; t <= 4200; t += 10) expect(levelAt(out, `${lane}.red`, t), `${lane} red at ${t} ms`).toBe(levelAt(out, `${lane}.lock`, t));
+    }
+    // Each admission chirps at once, for CHIRP_MS to the next tick past it; nothing else sounds before the tailgate.
+    expect(edges(out, "buzzer", 1, 0, 4200)).toEqual([1000, 2000]);
+    for (const t of [1000, 2000]) {
+      const off = edges(out, "buzzer", 0, t, t + 1000)[0] - t;
+      expect(off).toBeGreaterThanOrEqual(CHIRP_MS);
+      expect(off).toBeLessThanOrEqual(CHIRP_MS + 100);
+    }
+    // The tailgate (4200 ms, decided at the lanes' next look, by 4400 ms): G2's red, lit for locked,
+    // blinks BLINK_MS on, BLINK_MS off, with the buzzer, for ALARM_MS.
+    const from = edges(out, "buzzer", 1, 4200, 4400)[0];
+    expect(edges(out, "G2.red", 0, from, from + BLINK_MS)).toEqual([from + BLINK_MS]);
+    const ons = Array.from({ length: Math.floor((ALARM_MS - 1) / (2 * BLINK_MS)) }, (_, k) => from + (k + 1) * 2 * BLINK_MS);
+    expect(edges(out, "G2.red", 1, from + 1, from + ALARM_MS)).toEqual(ons);
+    expect(edges(out, "buzzer", 1, from, from + ALARM_MS - 1)).toEqual([from, ...edges(out, "G2.red", 1, from + 1, from + ALARM_MS)]);
+    expect(levelAt(out, "G1.red", from + 500)).toBe(1);
+    // Quiet and steady again after the alarm: red for locked, no buzzer, until the forced door (8900 ms).
+    for (let t = from + ALARM_MS + 100; t < 8900; t += 10) {
+      expect(levelAt(out, "G2.red", t), `G2 red at ${t} ms`).toBe(1);
+      expect(levelAt(out, "buzzer", t), `buzzer at ${t} ms`).toBe(0);
+    }
+    // The forced door and the wrong way through it run into one alarm that lasts ALARM_MS past the second.
+    const forcedFrom = edges(out, "buzzer", 1, 8900, 9100)[0];
+    const lastOn = edges(out, "G2.red", 1, forcedFrom, 20000).at(-1)!;
+    expect(lastOn).toBeGreaterThan(9600 + ALARM_MS - 2 * BLINK_MS);
+    expect(lastOn).toBeLessThan(9600 + 200 + ALARM_MS);
+    // The emergency (12000 to 20000 ms) lights green on both lanes and sounds nothing of its own.
+    for (let t = 12100; t < 20000; t += 10) {
+      for (const lane of ["G1", "G2"]) expect(levelAt(out, `${lane}.green`, t), `${lane} green at ${t} ms`).toBe(1);
+      if (t > lastOn + BLINK_MS) expect(levelAt(out, "buzzer", t), `buzzer at ${t} ms`).toBe(0);
+    }
+    expect(levelAt(out, "G1.red", 15000)).toBe(0);
+    // Held open (37300 ms) beeps until the door shuts (45000 ms), then red is steady and the buzzer quiet.
+    const heldFrom = edges(out, "buzzer", 1, 37300, 37500)[0];
+    const heldOns = edges(out, "G2.red", 1, heldFrom + 1, 46000);
+    expect(heldOns.length).toBeGreaterThan(15);
+    expect(heldOns.at(-1)!).toBeLessThanOrEqual(45200);
+    expect(levelAt(out, "G2.red", 46000)).toBe(1);
+    expect(levelAt(out, "buzzer", 46000)).toBe(0);
+    expect(edges(out, "buzzer", 1, 45300, 48000)).toEqual([]);
   });
 
   it("types an admission as the same call in JavaScript and Lua, any token arriving byte for byte", () => {

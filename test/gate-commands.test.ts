@@ -75,7 +75,7 @@ beforeEach(() => {
   admitted = [];
   rebooted = 0;
   telemetry = new Telemetry(link, openOutbox(new TearingStore(), 32), "gate-7", BOOT);
-  const lanes = [0, 1].map(() => new GateLane(gateTimes(), { event: () => {}, lock: () => {} }));
+  const lanes = [0, 1].map(() => new GateLane(gateTimes(), { event: () => {}, lock: () => {}, admitted: () => {} }));
   device = {
     store: new TearingStore(), hmac, key: latin1(KEY), telemetry, lanes, counts: new Array(2 * GATE_KINDS).fill(0),
     tokens: [], tokenUntilMs: [], healthPeriodS: 60, rejected: 0, nowMs: () => now,

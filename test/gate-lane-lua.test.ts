@@ -52,11 +52,11 @@ describe("the gate lane under Lua", () => {
     }
     expect(lines).toHaveLength(scripts.length);
     // What JS prints is right in itself (test/gate-lane.test.ts has the same cases).
-    expect(lines[0]).toBe("0 locked released entry@3030 locked state 4 state 0 state 0");
+    expect(lines[0]).toBe("0 locked released admitted@1000 entry@3030 locked state 4 state 0 state 0");
     expect(lines[4]).toBe("4 locked forced@2600 wrong_way@3000 state 0");
-    expect(lines[7]).toBe("7 locked released state 2 emergency@10000 state 2 locked held_open@35000 state 0");
+    expect(lines[7]).toBe("7 locked released admitted@1000 state 2 emergency@10000 state 2 locked held_open@35000 state 0");
     const all = lines.join(" ");
-    for (const type of ["entry", "exit", "tailgate", "wrong_way", "forced", "held_open", "lock_fault", "emergency"]) expect(all, type).toContain(`${type}@`);
+    for (const type of ["entry", "exit", "tailgate", "wrong_way", "forced", "held_open", "lock_fault", "emergency", "admitted"]) expect(all, type).toContain(`${type}@`);
     const dir = mkdtempSync(join(tmpdir(), "aisle-gate-"));
     const globals = `SCRIPTS = {${scripts.map((s) => JSON.stringify(s)).join(",")}}\n`;
     for (const [lua, target] of [["lua5.1", "5.1"], ["lua5.3", "5.3"]] as const) {

@@ -33,6 +33,7 @@ function play(w: World, steps: Step[] = w.steps): [string, number][] {
       }
     },
     lock: (l) => (locked = l),
+    admitted: () => {},
   });
   for (const s of steps) {
     if (s.sig === "a") {

@@ -113,7 +113,7 @@ describe("the report's issues", () => {
   ];
   const det = (t_ms: number, type: string, count: number): DetectedEvent => ({ type, lane: "A1", t_ms, grams: 352 * count * (type === "pick" ? -1 : 1), count, t_start_ms: t_ms - 800 });
   const entry = (runner: "source" | "lua51", events: DetectedEvent[]): ReplayEntry => ({
-    trace: "x.trace.csv", runner, board: "b", samples: 1, events, payloads: events.map((e) => JSON.stringify(e)), health: [],
+    trace: "x.trace.csv", runner, board: "b", samples: 1, events, payloads: events.map((e) => JSON.stringify(e)), health: [], outputs: [],
     truth, score: scoreEvents("shelf", events, truth), wallMs: 0, firmwareErrors: [],
   });
 
@@ -144,7 +144,7 @@ describe("writing the report", () => {
     const out = join(dir, "r.html");
     writeFileSync(out, "the previous report");
     const e: ReplayEntry = {
-      trace: "data/demo/gate-demo.trace.csv", runner: "source", board: "b", samples: 1, events: [], payloads: [], health: [],
+      trace: "data/demo/gate-demo.trace.csv", runner: "source", board: "b", samples: 1, events: [], payloads: [], health: [], outputs: [],
       truth: undefined, score: undefined, wallMs: 0, firmwareErrors: [],
     };
     expect(() => writeReport(out, [e], [], { seriesOf: () => { throw new Error("disk full"); } })).toThrow(`cannot write the report ${out}: disk full`);

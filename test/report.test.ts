@@ -170,7 +170,7 @@ describe("the HTML replay report", () => {
     const put = { type: "put", lane: "A1", t_ms: 40_000, t_start_ms: 39_000, grams: 352, count: 1 };
     const entry = (runner: "source" | "lua51", events: DetectedEvent[]): ReplayEntry => ({
       trace: "data/demo/shelf-demo.trace.csv", runner, board: "-", samples: 3, events, payloads: events.map((e) => JSON.stringify(e)),
-      health: [], truth, score: scoreEvents("shelf", events, truth), wallMs: 0, firmwareErrors: [],
+      health: [], outputs: [], truth, score: scoreEvents("shelf", events, truth), wallMs: 0, firmwareErrors: [],
     });
     const out = join(dir, "differ.html");
     writeReport(out, [entry("source", [pick]), entry("lua51", [pick, put])]);

@@ -19,11 +19,13 @@ export const PASSING = 2;
 export const PASSED = 3;
 export const RELOCKED = 4;
 
-/** Where a lane's decisions go: its events, with the instant each names, and its lock command. */
+/** Where a lane's decisions go: its events, with the instant each names, its lock command, and the admissions it took. */
 export interface GateSink {
   event(type: string, tMs: number): void;
   /** true: locked; false: released. Called on every change. */
   lock(locked: boolean): void;
+  /** An admission was accepted at tMs (the gate chirps). */
+  admitted(tMs: number): void;
 }
 
 export interface GateTimes {

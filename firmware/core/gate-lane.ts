@@ -76,6 +76,7 @@ export class GateLane {
     this.credits.push(tMs);
     this.door.explain();
     this.drive(tMs);
+    this.sink.admitted(tMs);
   }
 
   /** When advance() next has work: Infinity for none. */
@@ -107,6 +108,11 @@ export class GateLane {
       this.run(work, t);
     }
     this.nowMs = Math.max(this.nowMs, toMs - glitchMs);
+  }
+
+  /** The door as settled: open, or shut. */
+  doorOpen(): boolean {
+    return !this.level[DOOR_CLOSED];
   }
 
   state(): number {

@@ -17,7 +17,7 @@ export function espruinoShelfHal(board: BoardConstants): ShelfHal {
   return { clock: clock, cells: cells, store: new EspruinoStore(), link: new ConsoleLink(), log: new ConsoleLog() };
 }
 
-/** The gate's clock, inputs, locks, store and console: what both gate builds share. */
+/** The gate's clock, inputs, locks, signals, store and console: what both gate builds share. */
 export function espruinoGateIo(board: BoardConstants): GateIoHal {
   const clock = new EspruinoClock();
   const lanes: GateLaneIo[] = [];
@@ -28,12 +28,15 @@ export function espruinoGateIo(board: BoardConstants): GateIoHal {
       beamInner: new EspruinoDigitalIn(p.beamInner, board.debounceMs, clock.bootS),
       doorClosed: new EspruinoDigitalIn(p.doorClosed, board.debounceMs, clock.bootS),
       lock: new EspruinoDigitalOut(p.lock),
+      ledGreen: new EspruinoDigitalOut(p.ledGreen),
+      ledRed: new EspruinoDigitalOut(p.ledRed),
     });
   }
   return {
     clock: clock,
     lanes: lanes,
     emergency: new EspruinoDigitalIn(board.emergency, board.debounceMs, clock.bootS),
+    buzzer: new EspruinoDigitalOut(board.buzzer),
     store: new EspruinoStore(),
     link: new ConsoleLink(),
     log: new ConsoleLog(),
@@ -43,7 +46,7 @@ export function espruinoGateIo(board: BoardConstants): GateIoHal {
 export function espruinoGateHal(board: BoardConstants): GateHal {
   const io = espruinoGateIo(board);
   return {
-    clock: io.clock, lanes: io.lanes, emergency: io.emergency, admissions: consoleAdmissions(io.clock),
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, admissions: consoleAdmissions(io.clock),
     store: io.store, link: io.link, log: io.log,
   };
 }

@@ -16,7 +16,7 @@ export function espruinoOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
 export function espruinoOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = espruinoGateIo(board);
   return {
-    clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: new EspruinoMqttLink(), hmac: espruinoHmac(), system: new EspruinoSystem(),
   };
 }

@@ -8,7 +8,7 @@ import { esp32MqttLink } from "./mqtt-link";
 export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuEsp32GateIo(board);
   return {
-    clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

@@ -5,7 +5,7 @@ import { consoleLink, consoleLog } from "./console";
 import { NodeMcuDigitalIn, NodeMcuDigitalOut } from "./digital";
 import { nodemcuFileStore } from "./file-store";
 
-/** The gate's clock, inputs, locks, store and console: what both gate builds share. */
+/** The gate's clock, inputs, locks, signals, store and console: what both gate builds share. */
 export function nodemcuGateIo(board: BoardConstants): GateIoHal {
   const clock = nodemcuClock();
   const lanes: GateLaneIo[] = [];
@@ -16,12 +16,15 @@ export function nodemcuGateIo(board: BoardConstants): GateIoHal {
       beamInner: new NodeMcuDigitalIn(p.beamInner, board.debounceMs, clock),
       doorClosed: new NodeMcuDigitalIn(p.doorClosed, board.debounceMs, clock),
       lock: new NodeMcuDigitalOut(p.lock),
+      ledGreen: new NodeMcuDigitalOut(p.ledGreen),
+      ledRed: new NodeMcuDigitalOut(p.ledRed),
     });
   }
   return {
     clock: clock,
     lanes: lanes,
     emergency: new NodeMcuDigitalIn(board.emergency, board.debounceMs, clock),
+    buzzer: new NodeMcuDigitalOut(board.buzzer),
     store: nodemcuFileStore(),
     link: consoleLink(),
     log: consoleLog(),

@@ -8,7 +8,7 @@ import { nodemcuSystem } from "./system";
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
   return {
-    clock: io.clock, lanes: io.lanes, emergency: io.emergency, store: io.store, link: io.link, log: io.log,
+    clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
   };
 }

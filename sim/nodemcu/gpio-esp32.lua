@@ -131,6 +131,7 @@ function gpio.write(pin, level)
   local s = state(pin)
   s.out = level ~= 0 and 1 or 0
   update(pin, s)
+  vb.output(pin, s.out)
 end
 
 function gpio.trig(pin, kind, cb)

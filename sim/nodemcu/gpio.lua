@@ -21,6 +21,7 @@ end
 function gpio.write(pin, level)
   levels[pin] = level
   vb.hx711_sck(pin, level)
+  vb.output(pin, level)
 end
 
 function gpio.trig(pin, kind, cb)

@@ -15,6 +15,8 @@
 --   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
 --   P t_us pin level      an input pin changes level
+--   W pin                 report each change of level the firmware writes to an output pin:
+--                         "~out t_us pin level" (a gate's lock, lights and buzzer)
 --   U t_us hex            a line typed on the UART (hex), run by the Lua interpreter in the global
 --                         environment, as NodeMCU runs it; an error in it stops the board (~panic)
 --   E t_us                run to t_us, report and exit
@@ -70,6 +72,17 @@ function vb.call(fn, ...)
   depth = depth - 1
   if not ok then panic(err) end
   if vb.restart_pending and depth == 0 then vb.restart() end
+end
+
+-- The output pins the host asked to hear about (W), with the level last reported (-1: none yet).
+-- The host's table, not the firmware's: made before the boot's baseline, so it costs no heap.
+local watched_outputs = {}
+function vb.output(pin, level)
+  local last = watched_outputs[pin]
+  if last ~= nil and last ~= level then
+    watched_outputs[pin] = level
+    vb.write(string.format("~out %d %d %d\n", vb.now_us, pin, level))
+  end
 end
 
 -- Time since the last boot, which the chip's own counters give.
@@ -177,6 +190,8 @@ for line in lines() do
   elseif op == "H" then
     local cell, dout, sck, settle = line:match("^H (%d+) (%d+) (%d+) (%d+)$")
     vb.hx711_wire(tonumber(cell), tonumber(dout), tonumber(sck), tonumber(settle))
+  elseif op == "W" then
+    watched_outputs[tonumber(line:match("^W (%d+)$") or panic("vboard: bad command " .. line:sub(1, 40)))] = -1
   elseif op == "L" then
     local pin, level = line:match("^L (%d+) (%d)$")
     vb.gpio_set(tonumber(pin), tonumber(level))

@@ -4,6 +4,7 @@ import { buildTag, bundleFileName, cachedBuild } from "../../tools/build/build.t
 import { writeEntry } from "../../tools/build/entry.ts";
 import { esbuildBundle } from "../../tools/build/espruino-bundle.ts";
 import { Hx711Chip, settleUsFor } from "../devices/hx711-chip.ts";
+import { GateOutputRecorder, gateOutputPins } from "../devices/gate-outputs.ts";
 import { admitLine, gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { EspruinoBoard } from "../espruino/espruino-board.ts";
 import { cryptoBuildFor } from "../espruino/espruino-crypto.ts";
@@ -62,6 +63,7 @@ export async function runOnEspruino(input: ReplayInput, runner: "source" | "espr
   const lines: string[] = [];
   const board = new EspruinoBoard({ code, filename, mode: runner === "espruino" ? "vm" : "direct", storage: storeSeed(head), onLine: (l) => lines.push(l), crypto: cryptoBuildFor(boardFile.mcu) });
   let samples: number;
+  let outputs: string[] = [];
   if ("next" in trace) {
     const chips = constants.cells.map((c) => {
       const chip = new Hx711Chip(c.dout, c.sck, (pin, level) => board.pins.drive(pin, level), () => board.nowUs, settleUsFor(trace.header.rateHz));
@@ -81,6 +83,9 @@ export async function runOnEspruino(input: ReplayInput, runner: "source" | "espr
     }
   } else {
     for (const p of gateInitialLevels(trace, constants)) board.pins.drive(p.pin, p.level);
+    const recorder = new GateOutputRecorder(gateOutputPins(constants));
+    outputs = recorder.lines;
+    for (const p of gateOutputPins(constants)) board.pins.listen(p.pin, (level) => recorder.wrote(p.pin, level, board.nowUs));
     board.addDevice(feedDevice(gateStimuli(trace, constants), (s) => (s.kind === "pin" ? board.pins.drive(s.pin, s.level) : board.typeLine(admitLine(s, "js")))));
     board.boot();
     board.runUntil(trace.endUs + REPLAY_TAIL_US);
@@ -88,5 +93,5 @@ export async function runOnEspruino(input: ReplayInput, runner: "source" | "espr
   }
   const errors = [...board.errors];
   const { events, payloads, health, log } = parseConsole(lines, errors);
-  return { runner, board: boardId, events, payloads, health, log, errors, samples };
+  return { runner, board: boardId, events, payloads, health, log, outputs, errors, samples };
 }

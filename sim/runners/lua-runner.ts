@@ -2,6 +2,7 @@ import type { BoardConstants } from "../../hal/board.ts";
 import { boardConstants, loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
 import { cachedBuild } from "../../tools/build/build.ts";
 import { settleUsFor } from "../devices/hx711-chip.ts";
+import { GateOutputRecorder, gateOutputPins } from "../devices/gate-outputs.ts";
 import { admitLine, gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
 import { memoryShelfStream } from "../trace/memory-stream.ts";
@@ -44,6 +45,7 @@ function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: 
     if (board.mcu === "esp32") for (const c of constants.cells) yield `R ${c.sck} 0`;
   } else {
     for (const p of gateInitialLevels(trace, constants)) yield `L ${p.pin} ${p.level}`;
+    for (const p of gateOutputPins(constants)) yield `W ${p.pin}`;
   }
   yield `B init.lua ${Object.keys(files).find((n) => n !== "init.lua")}`;
   if ("next" in trace) {
@@ -71,8 +73,14 @@ export async function runOnNodeMcu(input: Trace | TraceStream, runner: LuaRunner
     const errors: string[] = [];
     if (out.panic !== undefined) errors.push(`PANIC: ${out.panic}`);
     if (out.exitCode !== 0 && out.panic === undefined) errors.push(`${INTERPRETER[runner]} exited with ${out.exitCode}: ${out.stderr.trim().slice(0, 400)}`);
-    const { events, payloads, health, log } = parseConsole(out.lines, errors);
-    return { runner, board: boardId, events, payloads, health, log, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes, samples: trace.sampleCount };
+    const recorder = new GateOutputRecorder(head.kind === "gate" ? gateOutputPins(constants) : []);
+    const lines = out.lines.filter((l) => {
+      const m = /^~out (\d+) (\d+) (\d)$/.exec(l);
+      if (m !== null) recorder.wrote(Number(m[2]), Number(m[3]), Number(m[1]));
+      return m === null;
+    });
+    const { events, payloads, health, log } = parseConsole(lines, errors);
+    return { runner, board: boardId, events, payloads, health, log, outputs: recorder.lines, errors, heapAfterBootBytes: out.heapAfterBootBytes, codeBytes: out.codeBytes, samples: trace.sampleCount };
   } finally {
     if ("next" in trace) trace.close();
   }

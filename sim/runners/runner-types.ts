@@ -21,6 +21,8 @@ export interface RunResult {
   /** What the firmware published on its health topic: faults starting and clearing. */
   health: Record<string, unknown>[];
   log: string[];
+  /** A gate's outputs, "T_MS NAME LEVEL" at each change (sim/devices/gate-outputs.ts); none for a shelf. */
+  outputs: string[];
   /** Uncaught exceptions or panics: the firmware failed on this trace. */
   errors: string[];
   /** NodeMCU: heap the app holds after boot with its code in flash (LFS), and what its code takes in RAM. */

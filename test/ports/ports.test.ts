@@ -30,6 +30,7 @@ const STIMULI: Stimulus[] = [
   ...[255, 265, 275, 285, 295, 305, 315].map((t) => conv(t, 0, 7000 + t)),
 ].sort((a, b) => a.tUs - b.tUs);
 const END_MS = 400;
+const OUTPUT_PINS = [PROBE_BOARD.gateLanes[0].lock, PROBE_BOARD.gateLanes[0].ledGreen, PROBE_BOARD.gateLanes[0].ledRed, PROBE_BOARD.buzzer];
 
 async function onEspruino(): Promise<string[]> {
   const lines: string[] = [];
@@ -40,6 +41,14 @@ async function onEspruino(): Promise<string[]> {
     board.pins.listen(c.sck, (level) => chip.clock(level));
     return chip;
   });
+  // The gate's outputs as the Lua board reports them (vboard.lua's W): each change, with its time.
+  const shown = new Map<number, number>();
+  for (const p of OUTPUT_PINS) {
+    board.pins.listen(p, (level) => {
+      if (shown.get(p) !== level) lines.push(`~out ${board.nowUs} ${p} ${level}`);
+      shown.set(p, level);
+    });
+  }
   board.addDevice(feedDevice(STIMULI[Symbol.iterator](), (s) => (s.kind === "conversion" ? chips[s.cell].convert(s.counts) : board.pins.drive(s.pin, s.level))));
   board.boot();
   board.runUntil(END_MS * 1000);
@@ -62,7 +71,7 @@ async function onNodeMcu(interpreter: LuaInterpreter, entry: string, cells: numb
   if (opts.bitwise) cmds.push("O spi-bitwise");
   PROBE_BOARD.cells.slice(0, cells).forEach((c, i) => cmds.push(`H ${i} ${c.dout} ${c.sck} 50000`));
   if (opts.esp32 && !opts.noPullDown) PROBE_BOARD.cells.slice(0, cells).forEach((c) => cmds.push(`R ${c.sck} 0`));
-  cmds.push("L 6 0", "B probe.lua probe.lua");
+  cmds.push("L 6 0", ...OUTPUT_PINS.map((p) => `W ${p}`), "B probe.lua probe.lua");
   for (const s of STIMULI) {
     if (s.kind === "conversion" && s.cell < cells) cmds.push(`C ${s.tUs} ${s.cell} ${s.counts}`);
     if (s.kind === "pin") cmds.push(`P ${s.tUs} ${s.pin} ${s.level}`);
@@ -100,6 +109,15 @@ describe("the HAL ports on their virtual boards", () => {
     const ordered = espruino.filter((l) => /tick|after250|never/.test(l));
     expect(ordered).toEqual(["I tick 1 t=100000us", "I tick 2 t=200000us", "I after250 t=250000us", "I tick 3 t=300000us"]);
     expect(espruino).toEqual(expect.arrayContaining(["I store missing undefined", "I store write ok", "I store read same", "I store erased undefined"]));
+  });
+
+  it("drives outputs: the lock, the lane's lights and the buzzer change level when written, and only then", () => {
+    const [lock, green, red, buzzer] = OUTPUT_PINS;
+    expect(espruino.filter((l) => l.startsWith("~out"))).toEqual([
+      `~out 120000 ${lock} 1`, `~out 120000 ${green} 0`, `~out 120000 ${red} 1`, `~out 120000 ${buzzer} 0`,
+      `~out 130000 ${lock} 0`, `~out 130000 ${green} 1`, `~out 130000 ${red} 0`, `~out 130000 ${buzzer} 1`,
+      `~out 140000 ${buzzer} 0`,
+    ]);
   });
 
   it("ignores a 5 ms glitch and reports held edges with the edge's time, once debounced", () => {

@@ -9,8 +9,9 @@ export const PROBE_BOARD: BoardConstants = {
     { dout: 4, sck: 5, gainPulses: 25, rateSps: 80, batch: 3 },
     { dout: 12, sck: 13, gainPulses: 27, rateSps: 80, batch: 2 },
   ],
-  gateLanes: [{ beamOuter: 6, beamInner: 7, doorClosed: 8, lock: 9 }],
+  gateLanes: [{ beamOuter: 6, beamInner: 7, doorClosed: 8, lock: 9, ledGreen: 1, ledRed: 2 }],
   emergency: 10,
+  buzzer: 3,
   debounceMs: 20,
 };
 

@@ -3,8 +3,8 @@ import { formatInt } from "../../firmware/core/format";
 import { round } from "../../firmware/core/math";
 
 /*
- * A firmware-side probe of the HAL contract: timers, load-cell batches, debounced inputs and the
- * store, each reported as a line. The same source runs on the Espruino port and the NodeMCU port
+ * A firmware-side probe of the HAL contract: timers, load-cell batches, debounced inputs, outputs
+ * and the store, each reported as a line. The same source runs on the Espruino port and the NodeMCU port
  * (test/ports/ports.test.ts), and the lines must agree.
  */
 
@@ -60,6 +60,23 @@ export function runProbe(shelf: ShelfHal, gate: GateHal): void {
   clock.after(200, (): void => cell0.start((cell: number, counts: number[], n: number, tLastMs: number): void => {
     log.info("woken cell " + formatInt(cell) + " n=" + formatInt(n) + " t=" + ms(tLastMs) + " first=" + formatInt(counts[0]));
   }));
+  // Outputs: the host reports each change of a pin's level ("~out"), so a write of the level a pin has is no line.
+  const lane = gate.lanes[0];
+  const buzzer = gate.buzzer;
+  clock.after(120, (): void => {
+    lane.lock.write(true);
+    lane.ledGreen.write(false);
+    lane.ledRed.write(true);
+    buzzer.write(false);
+  });
+  clock.after(130, (): void => {
+    lane.lock.write(false);
+    lane.ledGreen.write(true);
+    lane.ledRed.write(false);
+    buzzer.write(true);
+    lane.ledGreen.write(true);
+  });
+  clock.after(140, (): void => buzzer.write(false));
   const outer = gate.lanes[0].beamOuter;
   log.info("outer initially " + (outer.read() ? "1" : "0"));
   outer.watch((level: boolean, tMs: number): void => {

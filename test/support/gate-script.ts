@@ -55,6 +55,7 @@ export function runSteps(steps: Step[], times: GateTimes = gateTimes(), tailMs =
       locked = l;
       locks.push([l, now]);
     },
+    admitted: () => {},
   });
   for (const s of steps) {
     now = s.t;

@@ -23,8 +23,9 @@ export interface BoardFile {
   budget_mqtt?: Budget;
   shelf: { cells: { dout: number; sck: number; gain: "A128" | "B32" | "A64"; rate_sps: 10 | 80 }[] };
   gate: {
-    lanes: { beam_outer: number; beam_inner: number; door_closed: number; lock: number }[];
+    lanes: { beam_outer: number; beam_inner: number; door_closed: number; lock: number; led_green: number; led_red: number }[];
     emergency: number;
+    buzzer: number;
     debounce_ms: number;
   };
 }
@@ -72,6 +73,11 @@ function esp32PinProblem(pin: number, output: boolean): string | undefined {
   return undefined;
 }
 
+/** The gate's outputs (the rest are watched inputs), by their place in the board file. */
+function isGateOutput(what: string): boolean {
+  return /(lock|led_green|led_red|buzzer)$/.test(what);
+}
+
 function pinProblems(board: BoardFile): string[] {
   const problems: string[] = [];
   const noIrq = board.mcu === "esp8266" ? NO_INTERRUPT[board.platform] : -1;
@@ -92,16 +98,17 @@ function pinProblems(board: BoardFile): string[] {
   const gatePins: [string, number][] = gate.lanes.flatMap((l, i) => [
     [`lanes/${i}/beam_outer`, l.beam_outer], [`lanes/${i}/beam_inner`, l.beam_inner],
     [`lanes/${i}/door_closed`, l.door_closed], [`lanes/${i}/lock`, l.lock],
+    [`lanes/${i}/led_green`, l.led_green], [`lanes/${i}/led_red`, l.led_red],
   ] as [string, number][]);
-  gatePins.push(["emergency", gate.emergency]);
+  gatePins.push(["emergency", gate.emergency], ["buzzer", gate.buzzer]);
   uniquePins("gate", gatePins);
   for (const [what, pin] of gatePins) {
-    if (pin === noIrq && !what.endsWith("lock")) problems.push(`/gate/${what}: pin ${pin} has no interrupt on the ESP8266, so it cannot be watched`);
+    if (pin === noIrq && !isGateOutput(what)) problems.push(`/gate/${what}: pin ${pin} has no interrupt on the ESP8266, so it cannot be watched`);
   }
   if (board.mcu === "esp32") {
     const all: [string, number, boolean][] = [
       ...cells.flatMap((c, i) => [[`/shelf/cells/${i}/dout`, c.dout, false], [`/shelf/cells/${i}/sck`, c.sck, true]] as [string, number, boolean][]),
-      ...gatePins.map(([what, pin]) => [`/gate/${what}`, pin, what.endsWith("lock")] as [string, number, boolean]),
+      ...gatePins.map(([what, pin]) => [`/gate/${what}`, pin, isGateOutput(what)] as [string, number, boolean]),
     ];
     for (const [where, pin, output] of all) {
       const problem = esp32PinProblem(pin, output);
@@ -173,11 +180,11 @@ export function boardConstants(board: BoardFile, opts: ConstantOptions = {}): Bo
     cells.push({ ...cells[i % board.shelf.cells.length], dout: VIRTUAL_PIN_BASE + 2 * i, sck: VIRTUAL_PIN_BASE + 2 * i + 1 });
   }
   const gateLanes: GateLanePins[] = board.gate.lanes.map((l) => ({
-    beamOuter: l.beam_outer, beamInner: l.beam_inner, doorClosed: l.door_closed, lock: l.lock,
+    beamOuter: l.beam_outer, beamInner: l.beam_inner, doorClosed: l.door_closed, lock: l.lock, ledGreen: l.led_green, ledRed: l.led_red,
   }));
   for (let i = gateLanes.length; i < (opts.gateLanes ?? 0); i++) {
-    const p = VIRTUAL_PIN_BASE + 4 * i;
-    gateLanes.push({ beamOuter: p, beamInner: p + 1, doorClosed: p + 2, lock: p + 3 });
+    const p = VIRTUAL_PIN_BASE + 6 * i;
+    gateLanes.push({ beamOuter: p, beamInner: p + 1, doorClosed: p + 2, lock: p + 3, ledGreen: p + 4, ledRed: p + 5 });
   }
   return {
     id: board.id,
@@ -186,6 +193,7 @@ export function boardConstants(board: BoardFile, opts: ConstantOptions = {}): Bo
     cells,
     gateLanes,
     emergency: board.gate.emergency,
+    buzzer: board.gate.buzzer,
     debounceMs: board.gate.debounce_ms,
   };
 }

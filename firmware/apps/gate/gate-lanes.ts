@@ -1,15 +1,17 @@
 /*
- * The gate's lanes wired to its inputs, what the serial and the MQTT builds share: each lane's
- * beams and door, the emergency input to every lane, and the lanes' due work done in one order on
- * every board (docs/gate.md, "Time"). Admissions are the builds' own: the console's, or signed
- * commands.
+ * The gate's lanes wired to its inputs and outputs, what the serial and the MQTT builds share:
+ * each lane's beams and door, the emergency input to every lane, the lanes' due work done in one
+ * order on every board (docs/gate.md, "Time"), and their locks, lights and the buzzer. Admissions
+ * are the builds' own: the console's, or signed commands.
  */
-import type { DigitalIn } from "../../../hal/digital";
+import type { Clock } from "../../../hal/clock";
+import type { DigitalIn, DigitalOut } from "../../../hal/digital";
 import type { GateIoHal, GateLaneIo } from "../../../hal/hal";
 import { INNER, OUTER } from "../../core/crossing-tracker";
 import { gateTimes } from "../../core/gate-events";
 import type { GateTimes } from "../../core/gate-events";
 import { DOOR_CLOSED, EMERGENCY, GateLane } from "../../core/gate-lane";
+import { GateSignals } from "../../core/gate-signals";
 
 /*
  * The lanes' deadlines are looked at every TICK_MS, up to LAG_MS behind the clock: further back
@@ -54,18 +56,21 @@ function watchInput(input: DigitalIn, lanes: GateLane[], lane: GateLane, signal:
 }
 
 /* A function of its own, so each lane's callbacks keep their own lane on Espruino. */
-function startLane(io: GateLaneIo, laneId: string, times: GateTimes, nowMs: number, publish: GatePublish, lanes: GateLane[]): GateLane {
+function startLane(io: GateLaneIo, i: number, times: GateTimes, clock: Clock, publish: GatePublish, lanes: GateLane[], signals: GateSignals): GateLane {
+  const laneId = "G" + (i + 1);
   const lane = new GateLane(times, {
     event(type: string, tMs: number): void {
       publish(laneId, type, tMs);
+      signals.event(i, type, clock.nowMs());
     },
     lock(locked: boolean): void {
       io.lock.write(locked);
+      signals.lock(i, locked, clock.nowMs());
+    },
+    admitted(): void {
+      signals.chirp(clock.nowMs());
     },
   });
-  lane.begin(OUTER, io.beamOuter.read(), nowMs);
-  lane.begin(INNER, io.beamInner.read(), nowMs);
-  lane.begin(DOOR_CLOSED, io.doorClosed.read(), nowMs);
   watchInput(io.beamOuter, lanes, lane, OUTER);
   watchInput(io.beamInner, lanes, lane, INNER);
   watchInput(io.doorClosed, lanes, lane, DOOR_CLOSED);
@@ -81,10 +86,20 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
   const clock = hal.clock;
   const times = gateTimes();
   const lanes: GateLane[] = [];
+  const lights: DigitalOut[] = [];
+  for (let i = 0; i < hal.lanes.length; i++) {
+    lights.push(hal.lanes[i].ledGreen);
+    lights.push(hal.lanes[i].ledRed);
+  }
+  const signals = new GateSignals(lanes, lights, hal.buzzer);
   const bootMs = clock.nowMs();
   const emergency = hal.emergency.read();
   for (let i = 0; i < hal.lanes.length; i++) {
-    const lane = startLane(hal.lanes[i], "G" + (i + 1), times, bootMs, publish, lanes);
+    const io = hal.lanes[i];
+    const lane = startLane(io, i, times, clock, publish, lanes, signals);
+    lane.begin(OUTER, io.beamOuter.read(), bootMs);
+    lane.begin(INNER, io.beamInner.read(), bootMs);
+    lane.begin(DOOR_CLOSED, io.doorClosed.read(), bootMs);
     lanes.push(lane);
     lane.begin(EMERGENCY, emergency, bootMs);
   }
@@ -96,6 +111,7 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
   });
   clock.every(TICK_MS, (): void => {
     advanceLanes(lanes, clock.nowMs() - LAG_MS);
+    signals.show(clock.nowMs());
   });
   return lanes;
 }
