@@ -27,6 +27,9 @@ export const enum Fault {
   NOT_READY = 4,
 }
 
+/** Fault kinds, NONE included: a cell's per-kind slots (Cell.COUNTS, the app's faults array) are this many. */
+export const FAULT_KINDS = 5;
+
 /** A fault's name in health events. Literals in code, which stays in flash, rather than an array in RAM. */
 export function faultName(kind: number): string {
   return kind === Fault.SATURATION ? "saturation" : kind === Fault.STUCK ? "stuck" : kind === Fault.GLITCH ? "glitch" : kind === Fault.NOT_READY ? "not_ready" : "none";

@@ -11,7 +11,7 @@ import { cborDecode } from "./cbor-reader";
 import { CborWriter } from "./cbor-writer";
 import { CommandFields } from "./command-fields";
 import { round } from "./math";
-import { PROTOCOL_VERSION } from "./telemetry";
+import { PROTOCOL_VERSION } from "./protocol";
 
 /** Commands are small; deeper nesting than this is an attack or a mistake. */
 const MAX_DEPTH = 4;

@@ -5,10 +5,11 @@
  * carry (dev, boot, seq) for the consumer to drop duplicates by.
  */
 import type { MqttEvents, MqttLink, MqttSession } from "../../hal/mqtt-link";
-import { CborWriter } from "./cbor-writer";
+import type { CborWriter } from "./cbor-writer";
 import type { Outbox } from "./outbox";
+import { messageHead, statusPayload } from "./telemetry-payloads";
 
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION } from "./protocol";
 
 /** What the app does with a command payload that arrived. */
 export type CommandSink = (payload: string) => void;
@@ -31,18 +32,9 @@ export class Telemetry implements MqttEvents {
     return "aisle/v1/" + this.dev + "/" + name;
   }
 
-  /**
-   * {v, state: "online", boot}, or the will {v, state: "offline"}: NodeMCU copies a will as a C
-   * string, so it must hold no zero byte, and a boot count (256, 512, ...) may.
-   */
-  statusPayload(online: boolean): string {
-    const w = new CborWriter().map(online ? 3 : 2).text("v").int(PROTOCOL_VERSION).text("state").text(online ? "online" : "offline");
-    return (online ? w.text("boot").int(this.boot) : w).done();
-  }
-
   start(session: MqttSession): void {
     session.willTopic = this.topic("status");
-    session.willPayload = this.statusPayload(false);
+    session.willPayload = statusPayload(false, this.boot);
     this.link.connect(session, this);
   }
 
@@ -52,8 +44,7 @@ export class Telemetry implements MqttEvents {
    */
   begin(fields: number): CborWriter {
     this.seq++;
-    return new CborWriter().map(4 + fields).text("v").int(PROTOCOL_VERSION).text("dev").text(this.dev)
-      .text("boot").int(this.boot).text("seq").int(this.seq);
+    return messageHead(this.dev, this.boot, this.seq, fields);
   }
 
   /** Queues a message for the topic (event, health, audit) and sends it when its turn comes. */
@@ -72,7 +63,7 @@ export class Telemetry implements MqttEvents {
   /* Subscribed before "online" goes out: the broker takes a connection's packets in order, so whoever sees the device online can command it. */
   up(): void {
     this.link.subscribe(this.topic("cmd"));
-    this.link.publish(this.topic("status"), this.statusPayload(true), 1, true);
+    this.link.publish(this.topic("status"), statusPayload(true, this.boot), 1, true);
     this.inflight = 0;
     this.drain();
   }

@@ -21,7 +21,10 @@ import { REPO } from "../paths.ts";
 /** Importer → the modules it imports lazily (repo-relative paths, without .ts). */
 export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
-  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store", "firmware/core/boot-count"],
+  // Payloads are made a few times a minute (an event, a fault, periodic health) or, while streaming, once a batch.
+  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store", "firmware/core/boot-count", "firmware/core/shelf-payloads"],
+  // The status and each outbox message's head: the CBOR writer is loaded with them, not kept.
+  "firmware/core/telemetry": ["firmware/core/telemetry-payloads"],
   // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay.
   "firmware/apps/gate/online": ["firmware/core/gate-commands", "firmware/core/device-config", "firmware/core/boot-count"],
 };
@@ -75,14 +78,12 @@ local function ____unload(...)
     end
     return ...
 end
-local function ____lazy(file, name)
-    return function(...)
-        ____unload()
-        for file, module in pairs(____lazyWorld()) do
-            ____modules[file] = module
-        end
-        return ____unload(require(file)[name](...))
+local function ____lazy(file, name, ...)
+    ____unload()
+    for f, module in pairs(____lazyWorld()) do
+        ____modules[f] = module
     end
+    return ____unload(require(file)[name](...))
 end
 `;
 
@@ -155,7 +156,8 @@ function stubImports(body: string, importer: string, lazy: string): string {
   for (const n of names) {
     if (new RegExp(`\\b${n[1]}\\b(?!\\()`).test(rest)) throw new LazyModuleError(`${pathOf(importer)} uses ${n[1]} of ${pathOf(lazy)}, which it imports lazily, other than in a call: only functions may be imported lazily`);
   }
-  return body.slice(0, m.index) + names.map((n) => `local ${n[1]} = ____lazy("${lazy}", "${n[2]}")\n`).join("") + body.slice(m.index + m[0].length);
+  // Each stub a closure of one upvalue (____lazy, shared): 24 bytes of heap while it is kept.
+  return body.slice(0, m.index) + names.map((n) => `local function ${n[1]}(...) return ____lazy("${lazy}", "${n[2]}", ...) end\n`).join("") + body.slice(m.index + m[0].length);
 }
 
 /** Numbers typescript-to-lua's modules and applies LAZY_LUA_IMPORTS (lazy: the table above, for tests). */

@@ -4,16 +4,15 @@ import { linearCell, type CellCal } from "../../core/calibration";
 import { nextBoot } from "../../core/boot-count";
 import { loadCalibration } from "../../core/calibration-store";
 import { cellMonitor } from "../../core/cell-monitor";
-import { CborWriter } from "../../core/cbor-writer";
-import { faultName } from "../../core/cell-filter";
+import { FAULT_KINDS } from "../../core/cell-filter";
 import { loadDeviceConfig } from "../../core/device-config";
 import { openOutbox } from "../../core/outbox";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
 import type { ShelfEvent } from "../../core/shelf-event";
-import { sendFault, sendShelfEvent } from "../../core/shelf-payloads";
+import { rawSamples, sendFault, sendShelfEvent, shelfPeriodicHealth } from "../../core/shelf-payloads";
 import { cellRates, ShelfPipeline, type HealthEvent } from "../../core/shelf-pipeline";
-import { PROTOCOL_VERSION, Telemetry } from "../../core/telemetry";
+import { Telemetry } from "../../core/telemetry";
 
 const WATCHDOG_MS = 500;
 /** Messages the outbox keeps while the broker is away: about an hour of a busy shelf. */
@@ -28,33 +27,15 @@ function raw(cellCount: number): CellCal[] {
   return cal;
 }
 
-/** A cell's slots in the faults array: the fault active now (0: none), then how often each kind happened since boot. */
-const FAULT_SLOTS = 5;
-
-/** Keeps the faults array up to date from a health event. */
+/** Keeps the faults array (FAULT_KINDS slots a cell: the fault active now, 0 for none, then each kind's count since boot) up to date from a health event. */
 function noteFault(faults: number[], h: HealthEvent): void {
-  const at = h.cell * FAULT_SLOTS;
+  const at = h.cell * FAULT_KINDS;
   if (h.active) {
     faults[at] = h.fault;
   } else if (faults[at] === h.fault) {
     faults[at] = 0;
   }
   faults[at + h.fault] = h.count;
-}
-
-function periodicHealth(d: ShelfDevice, free: number, faults: number[]): string {
-  const t = d.telemetry;
-  const w = new CborWriter().map(11).text("v").int(PROTOCOL_VERSION).text("dev").text(t.dev).text("boot").int(t.boot)
-    .text("kind").text("periodic").text("t_ms").int(Math.floor(d.nowMs())).text("uptime_s").int(Math.floor(d.nowMs() / 1000))
-    .text("free").int(free).text("outbox").int(t.queued()).text("outbox_dropped").int(t.dropped()).text("rejected").int(d.rejected)
-    .text("faults").array(faults.length / FAULT_SLOTS);
-  for (let at = 0; at < faults.length; at = at + FAULT_SLOTS) {
-    w.map(FAULT_SLOTS).text("now").text(faultName(faults[at]));
-    for (let kind = 1; kind < FAULT_SLOTS; kind++) {
-      w.text(faultName(kind)).int(faults[at + kind]);
-    }
-  }
-  return w.done();
 }
 
 /**
@@ -82,7 +63,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   // Only the cells' rates: the closures below would keep the whole board object, or its pin tables, alive.
   const rates = cellRates(board.cells);
   const faults: number[] = [];
-  for (let i = 0; i < cellCount * FAULT_SLOTS; i++) {
+  for (let i = 0; i < cellCount * FAULT_KINDS; i++) {
     faults.push(0);
   }
   const telemetry = new Telemetry(hal.mqtt, openOutbox(hal.store, OUTBOX_CAPACITY), config.bad === "" ? config.id : board.deviceId, nextBoot(hal.store));
@@ -111,11 +92,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     device.monitor.push(cell, mean, variance, n, tLastMs);
     pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
     if (tLastMs < streamUntilMs) {
-      const w = new CborWriter().map(4).text("v").int(PROTOCOL_VERSION).text("cell").int(cell).text("t_ms").int(Math.floor(tLastMs)).text("counts").array(n);
-      for (let i = 0; i < n; i++) {
-        w.int(counts[i]);
-      }
-      telemetry.direct("raw", w.done(), 0);
+      telemetry.direct("raw", rawSamples(cell, tLastMs, counts, n), 0);
     }
   };
   for (let i = 0; i < cellCount; i++) {
@@ -127,7 +104,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     sinceHealthMs = sinceHealthMs + 1000;
     if (sinceHealthMs >= device.healthPeriodS * 1000) {
       sinceHealthMs = 0;
-      telemetry.direct("health", periodicHealth(device, system.freeMemory(), faults), 0);
+      telemetry.direct("health", shelfPeriodicHealth(telemetry, clock.nowMs(), system.freeMemory(), device.rejected, faults), 0);
     }
   });
   if (config.bad !== "") {
