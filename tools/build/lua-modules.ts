@@ -23,6 +23,8 @@ export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
   // Payloads are made a few times a minute (an event, a fault, periodic health) or, while streaming, once a batch.
   "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store", "firmware/core/boot-count", "firmware/core/shelf-payloads"],
+  // An episode ends a few times a minute at most: its attribution need not stay.
+  "firmware/core/shelf-pipeline": ["firmware/core/episode-resolve"],
   // The status and each outbox message's head: the CBOR writer is loaded with them, not kept.
   "firmware/core/telemetry": ["firmware/core/telemetry-payloads"],
   // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay.

@@ -11,7 +11,7 @@ import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
 import type { ShelfEvent } from "../../core/shelf-event";
 import { rawSamples, sendFault, sendShelfEvent, shelfPeriodicHealth } from "../../core/shelf-payloads";
-import { cellRates, ShelfPipeline, type HealthEvent } from "../../core/shelf-pipeline";
+import { cellRates, checkStale, pushBatch, shelfPipeline, type HealthEvent, type ShelfPipeline } from "../../core/shelf-pipeline";
 import { Telemetry } from "../../core/telemetry";
 
 const WATCHDOG_MS = 500;
@@ -73,7 +73,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     monitor: cellMonitor(cellCount), lanes: lanes, healthPeriodS: period >= 10 ? period : 60, rejected: 0,
     nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {
-      pipeline = new ShelfPipeline(device.cal, rates, device.lanes,
+      pipeline = shelfPipeline(device.cal, rates, device.lanes,
         (e: ShelfEvent): void => sendShelfEvent(telemetry, e), (h: HealthEvent): void => {
           noteFault(faults, h);
           sendFault(telemetry, h);
@@ -90,7 +90,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   telemetry.onCommand = (payload: string): void => handleShelfCommand(device, payload);
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void => {
     device.monitor.push(cell, mean, variance, n, tLastMs);
-    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
+    pushBatch(pipeline, cell, counts, n, tLastMs, mean, variance, diffSq);
     if (tLastMs < streamUntilMs) {
       telemetry.direct("raw", rawSamples(cell, tLastMs, counts, n), 0);
     }
@@ -98,7 +98,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
-  clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(clock.nowMs()));
+  clock.every(WATCHDOG_MS, (): void => checkStale(pipeline, clock.nowMs()));
   let sinceHealthMs = 0;
   clock.every(1000, (): void => {
     sinceHealthMs = sinceHealthMs + 1000;

@@ -7,7 +7,7 @@ import { loadCalibration } from "../../core/calibration-store";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import { shelfEventJson } from "../../core/shelf-event";
 import type { ShelfEvent } from "../../core/shelf-event";
-import { cellRates, ShelfPipeline } from "../../core/shelf-pipeline";
+import { cellRates, checkStale, pushBatch, shelfPipeline } from "../../core/shelf-pipeline";
 import type { HealthEvent } from "../../core/shelf-pipeline";
 
 /** How often the watchdog looks for cells that stopped converting. */
@@ -36,14 +36,14 @@ export function startShelf(hal: ShelfHal, board: BoardConstants): void {
   // What the closures below use of the HAL: held alone, the rest of it (log, store, cells) is not kept for good in Lua.
   const link = hal.link;
   const clock = hal.clock;
-  const pipeline = new ShelfPipeline(cal, cellRates(board.cells), lanes,
+  const pipeline = shelfPipeline(cal, cellRates(board.cells), lanes,
     (e: ShelfEvent): void => link.publish(prefix + "/event", shelfEventJson(e)),
     (h: HealthEvent): void => link.publish(prefix + "/health", healthEventJson(h)));
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void =>
-    pipeline.pushBatch(cell, counts, n, tLastMs, mean, variance, diffSq);
+    pushBatch(pipeline, cell, counts, n, tLastMs, mean, variance, diffSq);
   for (let i = 0; i < cellCount; i++) {
     hal.cells[i].start(onBatch);
   }
-  clock.every(WATCHDOG_MS, (): void => pipeline.checkStale(clock.nowMs()));
+  clock.every(WATCHDOG_MS, (): void => checkStale(pipeline, clock.nowMs()));
   hal.log.info("shelf up: " + cellCount + " cells, " + lanes.length + " lanes");
 }
