@@ -33,6 +33,18 @@ describe("aisle build", () => {
           expect(Object.keys(built.files).sort()).toEqual([`aisle-${app}.lua`, "init.lua"]);
           for (const f of Object.keys(built.files)) execFileSync(`luac${b.lua}`, ["-p", join(dir, f)]);
           expect(built.files["init.lua"]).toContain(`pcall(dofile, "aisle-${app}.lua")`);
+          // The footprint: the Lua heap after boot as flashed, under both Luas; within budget on the board's own (a 32-bit Lua 5.1 for the ESP8266).
+          const heap = fp.lua_heap_after_boot_bytes;
+          expect(heap["lua5.3"]).toBeGreaterThan(4096);
+          if (b.lua === "5.1") {
+            // The same bundle on a 64-bit Lua 5.3 takes more than on the ESP8266's 32-bit Lua 5.1.
+            expect(fp.lua51_bits).toBe(32);
+            expect(heap["lua5.1"]).toBeGreaterThan(4096);
+            expect(heap["lua5.3"]).toBeGreaterThan(heap["lua5.1"]);
+          } else {
+            expect(Object.keys(heap)).toEqual(["lua5.3"]);
+          }
+          expect(heap[b.lua === "5.3" ? "lua5.3" : "lua5.1"]).toBeLessThanOrEqual(b.budget.lua_heap_after_boot_bytes!);
         }
       });
     }
@@ -66,5 +78,17 @@ describe("aisle build", () => {
     await expect(buildApp(path, "gate", dir)).rejects.toThrow(/tiny-budget\/gate: the bundle is \d+ bytes, over the board's budget of 1024/);
     expect(readFileSync(join(dir, "aisle-gate.js"), "utf8")).toBe(before);
     expect(existsSync(`${dir}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it("fails a NodeMCU build whose Lua heap after boot is over the board's budget, measured on the board's own Lua", async () => {
+    const board = JSON.parse(readFileSync("boards/nodemcu-esp8266.json", "utf8"));
+    board.budget.lua_heap_after_boot_bytes = 6000;
+    board.id = "tiny-heap";
+    const path = join(out, "tiny-heap.json");
+    writeFileSync(path, JSON.stringify(board));
+    await expect(compileApp(path, "shelf")).rejects.toThrow(/tiny-heap\/shelf: \d+ bytes of Lua heap in use after boot, over the board's budget of 6000 \(budget.lua_heap_after_boot_bytes in the board file\)/);
+    board.budget.lua_heap_after_boot_bytes = 24576;
+    writeFileSync(path, JSON.stringify(board));
+    expect((await compileApp(path, "shelf")).footprint.lua_heap_after_boot_bytes!["lua5.1"]).toBeLessThan(24576);
   });
 });

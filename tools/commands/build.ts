@@ -33,7 +33,10 @@ export async function buildCommand(args: BuildArgs): Promise<number> {
     footprints.push({ ...out.footprint, dir: relative(process.cwd(), out.dir) || "." });
     if (!args.json) {
       const files = Object.entries(out.footprint.files).map(([n, b]) => `${n} ${b} B`).join(", ");
-      const jsvars = out.footprint.jsvars_after_boot === undefined ? "" : `, ${out.footprint.jsvars_after_boot} JsVars after boot of ${out.footprint.budget.jsvars_after_boot ?? "no"} budget`;
+      const fp = out.footprint;
+      const heap = fp.lua_heap_after_boot_bytes;
+      const jsvars = fp.jsvars_after_boot !== undefined ? `, ${fp.jsvars_after_boot} JsVars after boot of ${fp.budget.jsvars_after_boot ?? "no"} budget`
+        : heap !== undefined ? `, Lua heap after boot ${heap["lua5.1"] !== undefined ? `${heap["lua5.1"]} B (lua5.1, ${fp.lua51_bits}-bit) and ` : ""}${heap["lua5.3"]} B (lua5.3) of ${fp.budget.lua_heap_after_boot_bytes ?? "no"} budget` : "";
       process.stdout.write(`${board}/${app}${link === "mqtt" ? " (mqtt)" : ""}: ${out.footprint.bundle_bytes} bytes (${files}) of ${out.footprint.budget.bundle_bytes} budget${jsvars} -> ${relative(process.cwd(), out.dir) || "."}/\n`);
     }
   }
