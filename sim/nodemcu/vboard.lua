@@ -46,7 +46,9 @@
 -- timestamps) is time since the boot, vb.now_us - vb.boot_us, as the chip's counters start from 0.
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\]") or "."
-local vb = { now_us = 0, boot_us = 0, mcu = "esp8266", fs = {}, panicked = false, ops = {} }
+-- Every key the board sets is here from the start: a key first set after the boot's baseline
+-- (baseline_bytes) could double vb's hash part inside the heap figure.
+local vb = { now_us = 0, boot_us = 0, mcu = "esp8266", fs = {}, panicked = false, ops = {}, heap_bytes = 0, preloaded = false, baseline_bytes = 0 }
 _G.__vboard = vb
 
 -- The host's own io: on the ESP32 the firmware's io is the emulated one on the flash file system.
