@@ -14,9 +14,15 @@ import type { TransferContext } from "./nodemcu-transfer.ts";
 const BOOT_FILE = "init.lua";
 const MARKER_TEXT = "aisle flash: files were being replaced and the flash did not finish; flash this board again.\n";
 
+/** One step of the rename, sent again when its line was garbled or its answer lost: each is idempotent (mv of a file already moved is done). */
 async function step(ctx: TransferContext, file: string, code: (id: number) => string, verb: string, what: string): Promise<void> {
-  const r = await ctx.session.expect(code, verb);
-  if (!r.ok || r.words[0] !== "ok") throw new FlashError("rename", file, `${what}: ${r.ok ? "the board said it failed" : r.why}`);
+  for (let attempt = 0; ; attempt++) {
+    const r = await ctx.session.expect(code, verb);
+    if (r.ok && r.words[0] === "ok") return;
+    if (r.ok) throw new FlashError("rename", file, `${what}: the board said it failed`);
+    if (attempt >= ctx.retries) throw new FlashError("rename", file, `${what}: ${r.why}, ${attempt + 1} times`);
+    if (r.result.kind === "more" || r.result.kind === "timeout") await ctx.session.resync();
+  }
 }
 
 /** Renames every file's temporary copy over it, init.lua last, inside the marker. */

@@ -38,7 +38,7 @@ export const HELPER_LINES = [
   `function _af.vs(u,s) if not s then _af.c() end _af.say(u,"v",_af.l,_af.a,_af.b,s and "more" or "end") end`,
   `function _af.mk(u,n,t) local f=_af.op(n,"w") local ok=f and f:write(t) if f then f:close() end _af.say(u,"mk",ok and "ok" or "fail") end`,
   `function _af.rm(u,n) file.remove(n) _af.say(u,"rm",file.exists(n) and "fail" or "ok") end`,
-  `function _af.mv(u,t,n) file.remove(n) file.rename(t,n) _af.say(u,"mv",(file.exists(n) and not file.exists(t)) and "ok" or "fail") end`,
+  `function _af.mv(u,t,n) if file.exists(t) then file.remove(n) file.rename(t,n) end _af.say(u,"mv",(file.exists(n) and not file.exists(t)) and "ok" or "fail") end`,
   `function _af.clean(u) _af.c() for n in pairs(file.list()) do if n:sub(1,4)=="${TEMP_PREFIX}" then file.remove(n) end end _af.say(u,"clean") end`,
 ];
 
