@@ -4,7 +4,8 @@
  * short, is caught on the board and sent again; a file read back wrong is uploaded again. A fault
  * that persists ends in a FlashError naming the step and the file: before the rename the board
  * keeps its files and its app, with no temporary files left; during the rename it is left plainly
- * unflashed (no init.lua, the aisle.unflashed marker), so it boots to the bare REPL. Every byte
+ * unflashed (no init.lua, the aisle.unflashed marker), so it boots to the bare REPL; an app that
+ * fails at boot fails the restart step with the new files in place. Every byte
  * 0-255 survives. A garbled device record's error keeps the REPL's message, which quotes the line,
  * to itself.
  */
@@ -125,7 +126,7 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     hook = always(isChunk("app.lua", 2), flipData);
     const e = await flashFails(V2);
     hook = undefined;
-    expect([e.step, e.file]).toEqual(["upload", "app.lua"]);
+    expect([e.step, e.file, e.boardState]).toEqual(["upload", "app.lua", "unchanged"]);
     expect(e.message).toMatch(/^upload of app\.lua failed: chunk 2 .* failed 3 times; last: the board's checksum of the chunk differed/);
     await expectFiles(V1);
     expect(await restart(repl)).toContain("app v1 up");
@@ -135,7 +136,7 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     hook = always((l, f) => f === "bin.dat" && l.startsWith("_af.vo("), (l) => `file.putcontents("tmp~bin.dat","spoilt") ${l}`);
     const e = await flashFails(V2);
     hook = undefined;
-    expect([e.step, e.file]).toEqual(["verify", "bin.dat"]);
+    expect([e.step, e.file, e.boardState]).toEqual(["verify", "bin.dat", "unchanged"]);
     expect(e.message).toContain("the board holds 6 bytes of 514, after 3 uploads");
     await expectFiles(V1);
   });
@@ -145,7 +146,7 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     hook = always(isChunk("device"), (l) => l.replace(',"', ',""'));
     const e = await flashFails(V1, record);
     hook = undefined;
-    expect([e.step, e.file]).toEqual(["upload", "device"]);
+    expect([e.step, e.file, e.boardState]).toEqual(["upload", "device", "unchanged"]);
     expect(e.message).toContain("its message is withheld");
     for (const part of ["secret-1", "hunter2", "near", "\\163"]) expect(e.message.includes(part)).toBe(false);
     await expectFiles(V1);
@@ -155,7 +156,8 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     hook = always((l) => l.startsWith("_af.mv(") && l.endsWith(',"app.lua")'), (l) => l.replace("_af.mv(", "_af.mv (("));
     const e = await flashFails(V2);
     hook = undefined;
-    expect([e.step, e.file]).toEqual(["rename", "app.lua"]);
+    expect([e.step, e.file, e.boardState]).toEqual(["rename", "app.lua", "unflashed"]);
+    expect(e.message).toContain("marked unflashed");
     const flash = await repl.files();
     expect([...flash.keys()].sort()).toEqual(["aisle.unflashed", "app.lua", "bin.dat", "tmp~app.lua", "tmp~bin.dat", "tmp~init.lua"]);
     expect(flash.get("aisle.unflashed")!.toString()).toContain("did not finish");
@@ -166,5 +168,16 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     const report = await flashNodemcu({ board: "nodemcu-esp8266", port: repl.path, files: V2 });
     expect(report.boot).toContain("app v2 up");
     await expectFiles(V2);
+  });
+
+  it("an app that fails at boot fails the restart step, with the board's words, the new files in place", async () => {
+    const broken = [
+      { name: "init.lua", bytes: Buffer.from('local ok, err = pcall(dofile, "app.lua")\nif not ok then print("E boot failed: " .. tostring(err)) end\n') },
+      { name: "app.lua", bytes: Buffer.from('error("no such sensor")\n') },
+    ];
+    const e = await flashFails(broken);
+    expect([e.step, e.file, e.boardState]).toEqual(["restart", "init.lua", "flashed"]);
+    expect(e.message).toContain("the app did not start: E boot failed: app.lua:1: no such sensor");
+    await expectFiles([...broken, V2[2]]);
   });
 });

@@ -11,9 +11,25 @@ export interface FlashFile {
   secret?: boolean;
 }
 
+/**
+ * What a failed flash left on the board:
+ * unchanged: its files as they were (temporary copies removed as far as the board still answered);
+ * unflashed: init.lua removed and aisle.unflashed written, so it boots to the bare REPL, no app;
+ * flashed: every new file in place, but the restart did not show the app booting;
+ * unknown: the board stopped answering while it removed init.lua or the marker: either of the above.
+ */
+export type BoardState = "unchanged" | "unflashed" | "flashed" | "unknown";
+
+const STATE_TEXT: Record<BoardState, string> = {
+  unchanged: "the board is unchanged",
+  unflashed: "the board is marked unflashed (no init.lua, aisle.unflashed written): it boots no app until flashed again",
+  flashed: "the new files are on the board",
+  unknown: "the board may be unchanged or unflashed: flash it again",
+};
+
 export class FlashError extends Error {
-  constructor(readonly step: FlashStep, readonly file: string, readonly detail: string) {
-    super(`${step}${file ? ` of ${file}` : ""} failed: ${detail}`);
+  constructor(readonly step: FlashStep, readonly file: string, readonly detail: string, readonly boardState: BoardState = "unchanged") {
+    super(`${step}${file ? ` of ${file}` : ""} failed: ${detail}; ${STATE_TEXT[boardState]}`);
     this.name = "FlashError";
   }
 }

@@ -22,7 +22,7 @@ import { NodemcuSerial } from "./nodemcu-serial.ts";
 import { NodemcuSession } from "./nodemcu-session.ts";
 import { uploadFile, verifyFile, type TransferContext, type UploadStats } from "./nodemcu-transfer.ts";
 
-export { FlashError, type FlashFile, type FlashStep } from "./nodemcu-flash-types.ts";
+export { FlashError, type BoardState, type FlashFile, type FlashStep } from "./nodemcu-flash-types.ts";
 
 export interface NodemcuFlashOptions {
   /** A NodeMCU board, by id or board file path (nodemcu-esp8266, nodemcu-esp32). */
@@ -101,7 +101,7 @@ export async function flashNodemcu(o: NodemcuFlashOptions): Promise<NodemcuFlash
   const session = new NodemcuSession(serial, o.lineTimeoutMs ?? 3000);
   const ctx: TransferContext = { session, retries, progress };
   const report: NodemcuFlashReport = { files: [], boot: [] };
-  let committing = false;
+  let phase: "before" | "rename" | "restart" = "before";
   try {
     await connect(session, o.port, baud);
     progress("connect", "", 1, 1);
@@ -117,14 +117,16 @@ export async function flashNodemcu(o: NodemcuFlashOptions): Promise<NodemcuFlash
       }
       report.files.push({ name: file.name, bytes: file.bytes.length, chunks: stats.chunks, resent: stats.resent, uploads });
     }
-    committing = true;
+    phase = "rename";
     await commitFiles(ctx, files);
+    phase = "restart";
     report.boot = await restartBoard(ctx, serial, session, o.bootTimeoutMs ?? 15000);
     return report;
   } catch (e) {
     // Before rename the board runs what it ran: take the temporary files away too (best effort).
-    if (!committing) await session.call((id) => `_af.clean(${id})`, 2000).catch(() => undefined);
-    throw e instanceof FlashError ? e : new FlashError(at.step, at.file, (e as Error).message);
+    if (phase === "before") await session.call((id) => `_af.clean(${id})`, 2000).catch(() => undefined);
+    if (e instanceof FlashError) throw e;
+    throw new FlashError(at.step, at.file, (e as Error).message, phase === "before" ? "unchanged" : phase === "rename" ? "unknown" : "flashed");
   } finally {
     serial.close();
   }
