@@ -1,9 +1,11 @@
 # A pseudo-terminal for a virtual board's UART (sim/flash/nodemcu-pty.ts starts it): the bytes a
 # program writes to the slave come out on stdout, and what the host writes to stdin goes to that
-# program. The relay keeps the slave open itself, so the port stays usable however often a flasher
-# opens and closes it, as a USB serial adapter's does (a pty whose slave was closed by everyone
-# gives its master EIO). Output nobody reads is dropped once the pty's buffer is full, as a UART's
-# bytes are lost with no one listening. stderr's first line is the slave's path. Ends at stdin's end.
+# program. Like a USB serial port, it passes the board's output on only while someone has the port
+# open: what the board sends meanwhile is lost, as a UART's bytes are with no one listening, and
+# whoever opens the port reads nothing stale. The master reports a hang-up (POLLHUP) while no one
+# holds the slave, and reading it then fails (EIO), so the relay then only checks every 20 ms
+# whether someone has opened it. The port may be opened and closed any number of times. stderr's
+# first line is the slave's path. Ends at stdin's end.
 import errno
 import fcntl
 import os
@@ -14,10 +16,12 @@ import tty
 
 link = sys.argv[1] if len(sys.argv) > 1 else ""
 master, slave = pty.openpty()
-# A UART has no line discipline: every byte 0-255 passes both ways, nothing is echoed.
+# A UART has no line discipline: every byte 0-255 passes both ways, nothing is echoed. The
+# settings stay with the pty when its slave is closed.
 tty.setraw(slave)
-fcntl.fcntl(master, fcntl.F_SETFL, fcntl.fcntl(master, fcntl.F_GETFL) | os.O_NONBLOCK)
 name = os.ttyname(slave)
+os.close(slave)
+fcntl.fcntl(master, fcntl.F_SETFL, fcntl.fcntl(master, fcntl.F_GETFL) | os.O_NONBLOCK)
 if link:
     try:
         os.unlink(link)
@@ -28,6 +32,12 @@ sys.stderr.write(name + "\n")
 sys.stderr.flush()
 
 
+def listened():
+    probe = select.poll()
+    probe.register(master, select.POLLIN)
+    return not any(ev & select.POLLHUP for _, ev in probe.poll(0))
+
+
 def write_all(fd, data):
     while data:
         n = os.write(fd, data)
@@ -36,7 +46,8 @@ def write_all(fd, data):
 
 try:
     while True:
-        ready, _, _ = select.select([master, 0], [], [])
+        open_now = listened()
+        ready, _, _ = select.select([0, master] if open_now else [0], [], [], None if open_now else 0.02)
         if master in ready:
             try:
                 data = os.read(master, 65536)
@@ -50,10 +61,13 @@ try:
             data = os.read(0, 65536)
             if not data:
                 break
+            if not open_now:
+                continue
             try:
                 write_all(master, data)
             except OSError as e:
-                if e.errno != errno.EAGAIN:
+                # A full buffer (nobody reading) or a slave closed just now: the bytes are lost.
+                if e.errno not in (errno.EAGAIN, errno.EIO):
                     raise
 finally:
     if link:

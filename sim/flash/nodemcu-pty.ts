@@ -2,8 +2,10 @@
  * A pseudo-terminal whose slave is a virtual board's serial port. Node cannot make one without a
  * native module (grantpt, unlockpt and ptsname are ioctls Node does not expose), so python3's pty
  * module makes it (nodemcu-pty-relay.py) and relays the master over pipes. python3 rather than
- * socat: the relay keeps the slave open itself, so a flasher may open and close the port as often
- * as it likes; socat's PTY address ends when its slave is closed, and with it the port's path.
+ * socat: socat's PTY address ends when its slave is closed (its master reads EIO), and the port's
+ * path with it, where a USB serial port may be opened and closed any number of times; the relay
+ * outlives its slave's closes, and passes the board's output on only while the port is open, as a
+ * USB serial adapter does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { dirname, join } from "node:path";
