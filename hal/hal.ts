@@ -1,4 +1,5 @@
 import type { Admissions } from "./admissions";
+import type { BundleSlot } from "./bundle-slot";
 import type { Clock } from "./clock";
 import type { DigitalIn, DigitalOut } from "./digital";
 import type { Link } from "./link";
@@ -26,6 +27,8 @@ export interface OnlineShelfHal extends ShelfHal {
   mqtt: MqttLink;
   hmac: Hmac;
   system: System;
+  /** The second slot bundle updates go through (docs/ota.md), made when one is wanted: NodeMCU loads its code only then. */
+  slot: () => BundleSlot;
 }
 
 export interface GateLaneIo {
@@ -54,4 +57,6 @@ export interface OnlineGateHal extends GateIoHal {
   mqtt: MqttLink;
   hmac: Hmac;
   system: System;
+  /** As the shelf's: the second slot for bundle updates. */
+  slot: () => BundleSlot;
 }

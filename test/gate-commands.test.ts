@@ -84,6 +84,9 @@ beforeEach(() => {
       lanes[lane].admit(tMs);
     },
     reboot: () => rebooted++,
+    slot: () => {
+      throw new Error("no bundle updates here: test/ota-commands.test.ts");
+    },
   };
 });
 

@@ -54,6 +54,16 @@ export class CommandFields {
     return v.data;
   }
 
+  /** A byte string of 1 to maxBytes bytes (a bundle's piece). */
+  bytesUpTo(name: string, maxBytes: number): string {
+    const v: CborValue = this.m[name];
+    if (!(v instanceof CborBytes) || v.data.length < 1 || v.data.length > maxBytes) {
+      this.reject(name);
+      return "";
+    }
+    return v.data;
+  }
+
   /** A finite number from lo to hi (NaN and the infinities fail, as a number out of range does). */
   num(name: string, lo: number, hi: number): number {
     const v: CborValue = this.m[name];

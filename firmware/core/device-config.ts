@@ -1,7 +1,9 @@
 /*
  * The per-device config, written to the Store at flash time and never part of a bundle
- * (docs/mqtt.md): a CBOR map {v: 1, id, host, port, user, pass, key, keepalive_s}. key is the
- * device's 32-byte HMAC key, a byte string; user and pass may be empty.
+ * (docs/mqtt.md): a CBOR map {v: 1, id, host, port, user, pass, key, keepalive_s, ota_key}. key
+ * is the device's 32-byte HMAC key, a byte string; user and pass may be empty. ota_key (optional,
+ * 32 bytes) is the key its bundle updates are signed with (docs/ota.md): without a good one the
+ * device refuses every update, and otherwise works as ever.
  */
 import type { Store } from "../../hal/store";
 import type { CborMap } from "./cbor-value";
@@ -18,6 +20,8 @@ export interface DeviceConfig {
   pass: string;
   key: string;
   keepaliveS: number;
+  /** The 32-byte key bundle updates are signed with; "" when the record has none (or a malformed one). */
+  otaKey: string;
   /** "" when the record was good; else the field at fault, or "missing" / "malformed". */
   bad: string;
 }
@@ -28,8 +32,12 @@ export function loadDeviceConfig(store: Store): DeviceConfig {
   const f = new CommandFields(r.ok ? (r.value as CborMap) : {});
   const c: DeviceConfig = {
     id: f.text("id", 16), host: f.text("host", 64), port: f.int("port", 1, 65535), user: f.optionalText("user", 64),
-    pass: f.optionalText("pass", 64), key: f.bytes("key", 32), keepaliveS: f.int("keepalive_s", 5, 3600), bad: "",
+    pass: f.optionalText("pass", 64), key: f.bytes("key", 32), keepaliveS: f.int("keepalive_s", 5, 3600), otaKey: "", bad: "",
   };
+  // Read apart, so that a bad ota_key refuses updates rather than taking the device off the network.
+  if (f.has("ota_key")) {
+    c.otaKey = new CommandFields(r.value as CborMap).bytes("ota_key", 32);
+  }
   f.int("v", 1, 1);
   c.bad = text === undefined ? "missing" : !r.ok ? "malformed" : f.bad;
   return c;

@@ -6,6 +6,7 @@
  * most MAX_ADMIT_MS ahead, so TOKEN_MEMORY tokens are all it ever needs to hold. Every admit that
  * is authentic (its MAC good) and refused is reported on `health` through the outbox.
  */
+import type { BundleSlot } from "../../hal/bundle-slot";
 import type { Hmac } from "../../hal/hmac";
 import type { Store } from "../../hal/store";
 import { CTR_RECORD, lastCounter, openCommand, replyHead } from "./command-envelope";
@@ -15,6 +16,7 @@ import type { GateLane } from "./gate-lane";
 import { gateLaneIndex } from "./gate-payloads";
 import { gateShow, GATE_SHOW_FIELDS } from "./gate-show";
 import { round } from "./math";
+import { handleOtaCommand } from "./ota-commands";
 import type { Telemetry } from "./telemetry";
 
 /** The furthest ahead an admit's deadline may be: a token is remembered no longer than this. */
@@ -43,6 +45,8 @@ export interface GateDevice {
   /** An admission for lane i at tMs: every lane's due work first, as the serial build does. */
   admit(lane: number, tMs: number): void;
   reboot(): void;
+  /** The second slot bundle updates go through (ota-commands.ts). */
+  slot(): BundleSlot;
 }
 
 function refuse(d: GateDevice, id: string, error: string, detail: string): void {
@@ -88,6 +92,10 @@ export function handleGateCommand(d: GateDevice, payload: string): void {
   const c = openCommand(payload, {
     deviceId: d.telemetry.dev, key: d.key, hmac: d.hmac, nowMs: nowMs, boot: d.telemetry.boot, lastCtr: lastCounter(d.store),
   });
+  if (c.error === "" && c.cmd.slice(0, 4) === "ota_") {
+    handleOtaCommand(d, c);
+    return;
+  }
   const f = c.fields;
   // Past the MAC (expired, replayed) a command is authentic: a refused admission is worth telling.
   const authentic = c.error === "" || c.error === "expired" || c.error === "replayed";

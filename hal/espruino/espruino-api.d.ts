@@ -86,8 +86,10 @@ declare class SPI {
 }
 
 interface EspruinoStorage {
+  /** The file where it lies in flash: no copy into RAM. */
   read(name: string): string | undefined;
-  write(name: string, data: string): boolean;
+  /** With offset (and size, at the first write of a file made in pieces): writes into a file created at that size. */
+  write(name: string, data: string, offset?: number, size?: number): boolean;
   erase(name: string): void;
 }
 

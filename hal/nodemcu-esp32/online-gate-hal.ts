@@ -1,14 +1,18 @@
 import type { BoardConstants } from "../board";
+import type { BundleSlot } from "../bundle-slot";
 import type { OnlineGateHal } from "../hal";
 import { nodemcuHmac } from "../nodemcu/hmac";
 import { nodemcuSystem } from "../nodemcu/system";
 import { nodemcuEsp32GateIo } from "./gate-io";
 import { esp32MqttLink } from "./mqtt-link";
+import { esp32BundleSlot } from "./bundle-slot";
 
 export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuEsp32GateIo(board);
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
+    slot: (): BundleSlot => esp32BundleSlot(board.id + "/gate"),
   };
 }

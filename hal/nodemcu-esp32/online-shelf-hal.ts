@@ -1,14 +1,18 @@
 import type { BoardConstants } from "../board";
+import type { BundleSlot } from "../bundle-slot";
 import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "../nodemcu/hmac";
 import { nodemcuSystem } from "../nodemcu/system";
 import { esp32MqttLink } from "./mqtt-link";
 import { nodemcuEsp32ShelfHal } from "./shelf-hal";
+import { esp32BundleSlot } from "./bundle-slot";
 
 export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuEsp32ShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
+    slot: (): BundleSlot => esp32BundleSlot(board.id + "/shelf"),
   };
 }

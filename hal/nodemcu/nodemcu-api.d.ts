@@ -34,10 +34,25 @@ declare namespace hx711 {
   function stop(): void;
 }
 
+/** A file object of file.open (methods called with a colon). */
+interface NodeMcuFile {
+  /** Up to n bytes; undefined at the end of the file. */
+  read(this: NodeMcuFile, n: number): string | undefined;
+  write(this: NodeMcuFile, data: string): boolean | undefined;
+  /** whence "set", "cur" or "end"; the position then, or undefined. */
+  seek(this: NodeMcuFile, whence: string, offset: number): number | undefined;
+  close(this: NodeMcuFile): void;
+}
+
 declare namespace file {
   function getcontents(name: string): string | undefined;
   function putcontents(name: string, data: string): boolean | undefined;
   function remove(name: string): void;
+  /** mode "r", "w", "a", "r+", "w+" or "a+"; undefined when the file cannot be opened. */
+  function open(name: string, mode: string): NodeMcuFile | undefined;
+  /** False when from is missing or to exists. */
+  function rename(from: string, to: string): boolean;
+  function exists(name: string): boolean;
 }
 
 declare namespace node {

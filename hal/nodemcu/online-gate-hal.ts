@@ -1,14 +1,18 @@
 import type { BoardConstants } from "../board";
+import type { BundleSlot } from "../bundle-slot";
 import type { OnlineGateHal } from "../hal";
 import { nodemcuGateIo } from "./gate-io";
 import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuSystem } from "./system";
+import { esp8266BundleSlot } from "./file-slot";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
+    slot: (): BundleSlot => esp8266BundleSlot(board.id + "/gate"),
   };
 }

@@ -1,14 +1,18 @@
 import type { BoardConstants } from "../board";
+import type { BundleSlot } from "../bundle-slot";
 import type { OnlineShelfHal } from "../hal";
 import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
 import { nodemcuSystem } from "./system";
+import { esp8266BundleSlot } from "./file-slot";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
+    slot: (): BundleSlot => esp8266BundleSlot(board.id + "/shelf"),
   };
 }

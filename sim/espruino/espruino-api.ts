@@ -89,8 +89,11 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
   }
 
   const Storage = {
-    read(name: string): string | undefined {
-      return storage.get(name);
+    /** With offset and length, that part of the file (Espruino gives it where it lies in flash, as a boot loader copies files: tools/build/ota-loaders.ts). */
+    read(name: string, offset?: number, length?: number): string | undefined {
+      const data = storage.get(name);
+      if (data === undefined || offset === undefined) return data;
+      return data.slice(offset, length === undefined ? undefined : offset + length);
     },
     /** With offset and size, as Espruino: the first write creates the file at `size` bytes, later ones fill it in. */
     /** data: a string, or bytes (an ArrayBuffer or typed array), which Espruino stores as they are. */

@@ -1,7 +1,8 @@
--- crypto: HMAC-SHA256 as both chips' crypto modules give it. crypto.new_hmac(algo, key) returns an
--- object with update(data) and finalize(), which returns the raw 32-byte MAC (the ESP8266's
--- release branch, app/modules/crypto.c; dev-esp32's components/modules/crypto.c, whose crypto
--- has no one-shot crypto.hmac). Only SHA256 is emulated: the ports use nothing else.
+-- crypto: HMAC-SHA256 and SHA-256 as both chips' crypto modules give them. crypto.new_hmac(algo,
+-- key) and crypto.new_hash(algo) return an object with update(data) and finalize(), which returns
+-- the raw 32-byte MAC or digest (the ESP8266's release branch, app/modules/crypto.c; dev-esp32's
+-- components/modules/crypto.c, whose crypto has no one-shot crypto.hmac). Only SHA256 is
+-- emulated: the ports use nothing else.
 --
 -- SHA-256 (FIPS 180-4) on 32-bit words held as numbers in [0, 2^32), with plain arithmetic and
 -- 4-bit lookup tables for and/xor: Lua 5.1 has no bitwise operators and no bit library, so
@@ -166,4 +167,25 @@ function crypto.new_hmac(algo, key)
     return sha256(outer .. sha_final(inner))
   end
   return mac
+end
+
+-- A hash fed in pieces (a bundle's slot, read from flash a piece at a time: hal/nodemcu/bundle-slot.ts).
+function crypto.new_hash(algo)
+  need_string(algo, "crypto.new_hash algo")
+  if algo:upper() ~= "SHA256" then error("crypto.new_hash: the virtual board emulates SHA256 only, not " .. algo, 2) end
+  local st, done = sha_new(), false
+  local hash = {}
+  function hash.update(self, data)
+    if self ~= hash then error("crypto hash: call update with a colon", 2) end
+    if done then error("crypto hash: update after finalize", 2) end
+    need_string(data, "crypto hash update")
+    sha_update(st, data)
+  end
+  function hash.finalize(self)
+    if self ~= hash then error("crypto hash: call finalize with a colon", 2) end
+    if done then error("crypto hash: finalize twice", 2) end
+    done = true
+    return sha_final(st)
+  end
+  return hash
 end

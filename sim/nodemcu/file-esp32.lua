@@ -7,6 +7,7 @@ local vb = __vboard
 -- file.lua has already given exists, remove, rename, list and dofile, the same on both chips.
 file.getcontents = nil
 file.putcontents = nil
+file.open = nil
 io = {}
 
 local File = {}

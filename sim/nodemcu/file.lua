@@ -26,6 +26,47 @@ function file.rename(old, new)
   return true
 end
 
+-- file.open (the ESP8266's; dev-esp32 has none, file-esp32.lua takes it away): a file object
+-- whose read(n), write(s), seek(whence, offset) and close() are called with a colon. The flashing
+-- REPL (sim/flash/nodemcu-repl-modules.lua) gives a fuller one, with the module-level forms.
+local Fd = {}
+Fd.__index = Fd
+
+function file.open(name, mode)
+  local kind, plus = (mode or "r"):match("^([rwa])(%+?)$")
+  if kind == nil or (kind == "r" and vb.fs[name] == nil) then return nil end
+  if kind == "w" or vb.fs[name] == nil then vb.fs[name] = "" end
+  return setmetatable({ name = name, pos = kind == "a" and #vb.fs[name] or 0, append = kind == "a", readable = kind == "r" or plus == "+", writable = kind ~= "r" or plus == "+" }, Fd)
+end
+
+function Fd:read(n)
+  local s = vb.fs[self.name] or ""
+  if self.closed or not self.readable or self.pos >= #s then return nil end
+  local out = s:sub(self.pos + 1, self.pos + (n or 1024))
+  self.pos = self.pos + #out
+  return out
+end
+
+function Fd:write(data)
+  if self.closed or not self.writable then return nil end
+  local s = vb.fs[self.name] or ""
+  if self.append then self.pos = #s end
+  vb.fs[self.name] = s:sub(1, self.pos) .. string.rep("\0", self.pos - #s) .. data .. s:sub(self.pos + #data + 1)
+  self.pos = self.pos + #data
+  return true
+end
+
+function Fd:seek(whence, offset)
+  local base = (whence == "set" and 0) or (whence == "end" and #(vb.fs[self.name] or "")) or self.pos
+  if self.closed or base + (offset or 0) < 0 then return nil end
+  self.pos = base + (offset or 0)
+  return self.pos
+end
+
+function Fd:close()
+  self.closed = true
+end
+
 function file.list()
   local out = {}
   for name, data in pairs(vb.fs) do out[name] = #data end

@@ -4,6 +4,7 @@ import { nextBoot } from "../../core/boot-count";
 import { loadDeviceConfig } from "../../core/device-config";
 import { handleGateCommand, type GateDevice } from "../../core/gate-commands";
 import { GATE_KINDS, gateKind, gatePeriodicHealth, sendGateEvent } from "../../core/gate-payloads";
+import { otaBoot } from "../../core/ota-boot";
 import { openOutbox } from "../../core/outbox";
 import { Telemetry } from "../../core/telemetry";
 import { advanceLanes, startGateLanes } from "./gate-lanes";
@@ -45,8 +46,11 @@ export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void
     reboot: (): void => {
       clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
     },
+    slot: hal.slot,
   };
   telemetry.onCommand = (payload: string): void => handleGateCommand(device, payload);
+  // Bundle updates (docs/ota.md): reports a rollback its loader made, and confirms this bundle once up if it is on trial.
+  otaBoot(hal.store, telemetry, hal.mqtt, clock);
   let sinceHealthMs = 0;
   clock.every(1000, (): void => {
     sinceHealthMs = sinceHealthMs + 1000;
