@@ -16,6 +16,7 @@
  * is not a record.
  */
 import { crc16Hex } from "./crc16";
+import { flatCal, flatGrams } from "./flat-cal";
 import { formatFixed, formatInt } from "./format";
 import { round } from "./math";
 
@@ -38,37 +39,10 @@ export interface CalibrationRecord {
 
 const HEADER = "aisle-cal 2";
 
-/** Which segment holds x counts above offset: the first whose end lies at or beyond it, or the last. */
-function segmentOf(c: CellCal, x: number): number {
-  const last = c.counts.length - 1;
-  let k = 0;
-  while (k < last && x > c.counts[k]) {
-    k++;
-  }
-  return k;
-}
-
-/*
- * Grams on the segment that holds the reading, or the nearest one. Relative to the offset
- * first, and the slope divided out before it multiplies: float32-safe, and no integer product
- * for Lua 5.3's 32-bit integers to wrap.
- */
+/** Grams on the segment that holds the reading, or the nearest one (flat-cal.ts has the maths, which the pipeline uses on its own form). */
 export function gramsFromCounts(c: CellCal, raw: number): number {
-  const x = raw - c.offset;
-  const k = segmentOf(c, x);
-  const x0 = k === 0 ? 0 : c.counts[k - 1];
-  const g0 = k === 0 ? 0 : c.grams[k - 1];
-  return g0 + (x - x0) * ((c.grams[k] - g0) / (c.counts[k] - x0));
+  return flatGrams(flatCal(c), raw);
 }
-
-/** The slope of the segment gramsFromCounts uses for `raw`. */
-export function gramsPerCountAt(c: CellCal, raw: number): number {
-  const k = segmentOf(c, raw - c.offset);
-  const x0 = k === 0 ? 0 : c.counts[k - 1];
-  const g0 = k === 0 ? 0 : c.grams[k - 1];
-  return (c.grams[k] - g0) / (c.counts[k] - x0);
-}
-
 
 export function encodeCalibrationRecord(r: CalibrationRecord): string {
   let out = HEADER + "\nseq " + formatInt(r.seq) + "\n";

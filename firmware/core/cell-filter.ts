@@ -1,4 +1,4 @@
-import { gramsFromCounts, gramsPerCountAt, type CellCal } from "./calibration";
+import { flatGrams, flatSlope } from "./flat-cal";
 
 /*
  * One HX711 channel, a batch at a time: fault checks on the raw counts, counts to grams, and a
@@ -150,12 +150,12 @@ function filterSample(s: number[], raw: number, glitch: number): number {
 }
 
 /**
- * Feeds one batch to the cell s, weighed with its calibration cal; returns true when its GRAMS
+ * Feeds one batch to the cell s, weighed with its calibration cal (flat-cal.ts); returns true when its GRAMS
  * holds a new good value. The noise is measured, as the lane detector wants it, from the steps
  * between successive filtered samples (sway and drift add little to those), halved.
  */
-export function filterBatch(s: number[], cal: CellCal, raw: number[], n: number, mean: number, variance: number, diffSq: number): boolean {
-  const slope = gramsPerCountAt(cal, mean);
+export function filterBatch(s: number[], cal: number[], raw: number[], n: number, mean: number, variance: number, diffSq: number): boolean {
+  const slope = flatSlope(cal, mean);
   let m = mean;
   let stepsSq = diffSq;
   let steps = n - 1;
@@ -202,7 +202,7 @@ export function filterBatch(s: number[], cal: CellCal, raw: number[], n: number,
     s[Cell.LAST_OUT] = raw[n - 1];
   }
   s[Cell.VARIANCE_G] = steps > 0 ? (stepsSq * slope * slope) / (2 * steps) : 0;
-  s[Cell.GRAMS] = gramsFromCounts(cal, m);
+  s[Cell.GRAMS] = flatGrams(cal, m);
   s[Cell.READY] = 1;
   return true;
 }

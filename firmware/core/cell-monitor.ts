@@ -33,41 +33,61 @@ export interface CellMonitor {
   stable(cell: number, nowMs: number): number;
 }
 
-/* A plain object over closures rather than a class: on NodeMCU a class costs Lua heap for its class table and prototype (docs/lua-heap.md). */
-export function cellMonitor(cellCount: number): CellMonitor {
+/** A fresh monitor's state for cellCount cells: FIELDS slots a cell. */
+export function monitorState(cellCount: number): number[] {
   const s: number[] = [];
   for (let c = 0; c < cellCount; c++) {
     for (let f = 0; f < FIELDS; f++) {
       s.push(f === SINCE_MS || f === STABLE_AT_MS ? -1 : f === STABLE_MEAN ? NaN : 0);
     }
   }
+  return s;
+}
+
+/* CellMonitor.push and stable on the state s: what an app that keeps the state alone calls (on NodeMCU an object and two closures less in the Lua heap: docs/lua-heap.md). Exported at the end, as they are called here too. */
+function monitorPush(s: number[], cell: number, mean: number, variance: number, n: number, tMs: number): void {
+  const k = cell * FIELDS;
+  if (s[k + SINCE_MS] < 0) {
+    s[k + SINCE_MS] = tMs;
+    s[k + LO] = mean;
+    s[k + HI] = mean;
+  }
+  s[k + SUM] = s[k + SUM] + mean;
+  s[k + BATCHES] = s[k + BATCHES] + 1;
+  s[k + VAR_SUM] = s[k + VAR_SUM] + variance / n;
+  s[k + LO] = Math.min(s[k + LO], mean);
+  s[k + HI] = Math.max(s[k + HI], mean);
+  if (tMs - s[k + SINCE_MS] >= WINDOW_MS && s[k + BATCHES] >= 2) {
+    const b = s[k + BATCHES];
+    const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(s[k + VAR_SUM] / b));
+    s[k + STABLE_MEAN] = s[k + HI] - s[k + LO] <= spreadLimit ? s[k + SUM] / b : NaN;
+    s[k + STABLE_AT_MS] = tMs;
+    s[k + SUM] = 0;
+    s[k + BATCHES] = 0;
+    s[k + VAR_SUM] = 0;
+    s[k + SINCE_MS] = -1;
+  }
+}
+
+function monitorStable(s: number[], cell: number, nowMs: number): number {
+  const k = cell * FIELDS;
+  return nowMs - s[k + STABLE_AT_MS] <= FRESH_MS && s[k + STABLE_AT_MS] >= 0 ? s[k + STABLE_MEAN] : NaN;
+}
+
+/** The monitor over the state s (monitorState). */
+export function monitorOf(s: number[]): CellMonitor {
   return {
     push(cell: number, mean: number, variance: number, n: number, tMs: number): void {
-      const k = cell * FIELDS;
-      if (s[k + SINCE_MS] < 0) {
-        s[k + SINCE_MS] = tMs;
-        s[k + LO] = mean;
-        s[k + HI] = mean;
-      }
-      s[k + SUM] = s[k + SUM] + mean;
-      s[k + BATCHES] = s[k + BATCHES] + 1;
-      s[k + VAR_SUM] = s[k + VAR_SUM] + variance / n;
-      s[k + LO] = Math.min(s[k + LO], mean);
-      s[k + HI] = Math.max(s[k + HI], mean);
-      if (tMs - s[k + SINCE_MS] >= WINDOW_MS && s[k + BATCHES] >= 2) {
-        const b = s[k + BATCHES];
-        const spreadLimit = Math.max(STILL_SPREAD_FLOOR, STILL_SPREAD_SIGMAS * Math.sqrt(s[k + VAR_SUM] / b));
-        s[k + STABLE_MEAN] = s[k + HI] - s[k + LO] <= spreadLimit ? s[k + SUM] / b : NaN;
-        s[k + STABLE_AT_MS] = tMs;
-        s[k + SUM] = 0;
-        s[k + BATCHES] = 0;
-        s[k + VAR_SUM] = 0;
-        s[k + SINCE_MS] = -1;
-      }
+      monitorPush(s, cell, mean, variance, n, tMs);
     },
     stable(cell: number, nowMs: number): number {
-      const k = cell * FIELDS;
-      return nowMs - s[k + STABLE_AT_MS] <= FRESH_MS && s[k + STABLE_AT_MS] >= 0 ? s[k + STABLE_MEAN] : NaN;
+      return monitorStable(s, cell, nowMs);
     },
   };
 }
+
+export function cellMonitor(cellCount: number): CellMonitor {
+  return monitorOf(monitorState(cellCount));
+}
+
+export { monitorPush, monitorStable };

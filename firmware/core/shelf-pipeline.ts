@@ -1,4 +1,5 @@
 import type { CellCal } from "./calibration";
+import { cellCalOf, flatCal } from "./flat-cal";
 import { round } from "./math";
 import { Cell, Fault, filterBatch, newCell } from "./cell-filter";
 import { resolveEpisode } from "./episode-resolve";
@@ -71,7 +72,7 @@ function reportFaults(onHealth: (h: HealthEvent) => void, s: number[], cell: num
 export const enum Pipe {
   CELLS = 0,
   LANES = 1,
-  /** Each cell's calibration, and the lanes' configuration. */
+  /** Each cell's calibration (flat-cal.ts), and the lanes' configuration. */
   CAL = 2,
   CONFIG = 3,
   /** Where events and health go. */
@@ -82,14 +83,16 @@ export const enum Pipe {
   SEQ = 7,
 }
 
-export type ShelfPipeline = [number[][], number[][], CellCal[], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
+export type ShelfPipeline = [number[][], number[][], number[][], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
 
-/** cal: each cell's calibration; ratesSps: each cell's nominal rate (cellRates); the lanes; then where events and health go. */
-export function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[], onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): ShelfPipeline {
+/** cal: each cell's calibration; ratesSps: each cell's nominal rate (cellRates); the lanes; then where events and health go. Exported at the end: reconfigured calls it. */
+function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[], onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): ShelfPipeline {
   const cells: number[][] = [];
   const lanes: number[][] = [];
+  const flat: number[][] = [];
   for (let c = 0; c < ratesSps.length; c++) {
     cells.push(newCell(ratesSps[c]));
+    flat.push(flatCal(cal[c]));
   }
   for (let i = 0; i < config.length; i++) {
     lanes.push(newLane());
@@ -98,7 +101,7 @@ export function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneCo
       lead[Cell.LEAD_LANE] = i;
     }
   }
-  return [cells, lanes, cal, config, onEvent, onHealth, -1, 0];
+  return [cells, lanes, flat, config, onEvent, onHealth, -1, 0];
 }
 
 function laneBlock(p: ShelfPipeline, lane: number, n: number, tStartMs: number, tMs: number): void {
@@ -190,3 +193,23 @@ export function checkStale(p: ShelfPipeline, nowMs: number): void {
     }
   }
 }
+
+/** The calibration the pipeline weighs with, as CellCals. */
+export function pipelineCal(p: ShelfPipeline): CellCal[] {
+  const cal: CellCal[] = [];
+  for (let c = 0; c < p[Pipe.CAL].length; c++) {
+    cal.push(cellCalOf(p[Pipe.CAL][c]));
+  }
+  return cal;
+}
+
+/** The pipeline afresh, on the same cells and with the same callbacks, for a calibration or lanes that changed. */
+export function reconfigured(p: ShelfPipeline, cal: CellCal[], config: LaneConfig[]): ShelfPipeline {
+  const rates: number[] = [];
+  for (let c = 0; c < p[Pipe.CELLS].length; c++) {
+    rates.push(p[Pipe.CELLS][c][Cell.RATE_SPS]);
+  }
+  return shelfPipeline(cal, rates, config, p[Pipe.ON_EVENT], p[Pipe.ON_HEALTH]);
+}
+
+export { shelfPipeline };

@@ -22,7 +22,8 @@ import { REPO } from "../paths.ts";
 export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
   // Payloads are made a few times a minute (an event, a fault, periodic health) or, while streaming, once a batch.
-  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/calibration-store", "firmware/core/boot-count", "firmware/core/shelf-payloads"],
+  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/shelf-payloads"],
+  "firmware/apps/shelf/stored-pipeline": ["firmware/core/calibration-store"],
   // An episode ends a few times a minute at most: its attribution need not stay.
   "firmware/core/shelf-pipeline": ["firmware/core/episode-resolve"],
   // The status and each outbox message's head: the CBOR writer is loaded with them, not kept.
