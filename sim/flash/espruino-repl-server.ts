@@ -11,8 +11,9 @@
  * Input is handled in order, at the board's time, a received chunk at a time; a line that asks
  * for a restart holds the input after it until the restart is done.
  *
- * Faults for tests: dropAfterBytes(n) cuts the connection after n more received bytes (a cable
- * pulled mid-upload); corruptFile(name) flips a bit of every write to that Storage file.
+ * Faults for tests: dropAfterBytes(n) and dropAfterText(text) cut the connection mid-stream (a
+ * cable pulled mid-upload); corruptFile(name) flips a bit of every write to that Storage file;
+ * powerCutOnWrite(name, n) cuts the power as the n-th write to that file begins.
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
@@ -55,7 +56,11 @@ export class EspruinoReplServer {
   private drainPosted = false;
   private promptPosted = false;
   private dropAfter = Infinity;
+  private dropText: { text: string; skip: number; tail: string } | undefined;
   private readonly corrupt = new Set<string>();
+  private powerCut: { file: string; writes: number } | undefined;
+  /** Between a power cut and the restart it causes: nothing reaches the console. */
+  private poweredOff = false;
   private readonly boardFile: BoardFile;
   private portNumber = 0;
   private readonly consoleDevice: "Telnet" | "Serial1";
@@ -86,7 +91,7 @@ export class EspruinoReplServer {
       },
       extendGlobals: replGlobals({
         board: () => this.live.board, console: this.console, storage: this.storage, env,
-        storageFault: (name, data) => (this.corrupt.has(name) && data.length > 0 ? String.fromCharCode(data.charCodeAt(0) ^ 1) + data.slice(1) : data),
+        storageFault: (name, data) => this.faultOnWrite(name, data),
       }),
       onRestart: (kind, file) => this.restarted(kind, file),
     });
@@ -126,9 +131,30 @@ export class EspruinoReplServer {
     this.dropAfter = n;
   }
 
+  /** Cuts the client's connection right after it has sent the occurrence-th copy of text (1: the first). */
+  dropAfterText(text: string, occurrence = 1): void {
+    this.dropText = { text, skip: occurrence - 1, tail: "" };
+  }
+
   /** Every later write to this Storage file reaches flash with its first byte's low bit flipped. */
   corruptFile(name: string): void {
     this.corrupt.add(name);
+  }
+
+  /** The power goes as the n-th later write to this Storage file begins (its data is not written), and comes back. */
+  powerCutOnWrite(file: string, n = 1): void {
+    this.powerCut = { file, writes: n };
+  }
+
+  private faultOnWrite(name: string, data: string): string {
+    const cut = this.powerCut;
+    if (cut !== undefined && cut.file === name && --cut.writes === 0) {
+      this.powerCut = undefined;
+      this.poweredOff = true;
+      this.live.board.requestRestart("power");
+      throw new Error("the power went");
+    }
+    return this.corrupt.has(name) && data.length > 0 ? String.fromCharCode(data.charCodeAt(0) ^ 1) + data.slice(1) : data;
   }
 
   /** A power cycle, as pressing the reset button: resolves once the board has restarted from Storage. */
@@ -159,6 +185,18 @@ export class EspruinoReplServer {
 
   private received(socket: Socket, data: Buffer): void {
     let text = data.toString("latin1");
+    const drop = this.dropText;
+    if (drop !== undefined) {
+      // A copy may straddle two chunks: the end of the last one is searched again.
+      const seen = drop.tail + text;
+      for (let from = 0, at = seen.indexOf(drop.text); at >= 0; from = at + 1, at = seen.indexOf(drop.text, from)) {
+        if (drop.skip-- > 0) continue;
+        this.dropText = undefined;
+        this.dropAfter = at + drop.text.length - drop.tail.length;
+        break;
+      }
+      drop.tail = seen.slice(1 - drop.text.length);
+    }
     if (text.length >= this.dropAfter) {
       text = text.slice(0, this.dropAfter);
       this.dropAfter = Infinity;
@@ -193,6 +231,7 @@ export class EspruinoReplServer {
 
   private restarted(kind: RestartKind, file: string | undefined): void {
     this.restarts.push(kind);
+    this.poweredOff = false;
     // A reboot takes Wi-Fi, and the Telnet session with it, down.
     if (kind === "power" && this.consoleDevice === "Telnet") {
       this.client?.destroy();
@@ -209,6 +248,7 @@ export class EspruinoReplServer {
   }
 
   private send(bytes: string): void {
+    if (this.poweredOff) return;
     this.transcript = (this.transcript + bytes).slice(-MAX_TRANSCRIPT);
     if (this.client !== undefined && !this.client.destroyed) this.client.write(Buffer.from(bytes, "latin1"));
   }

@@ -51,7 +51,8 @@ export async function resetAndCheck(s: EspruinoToolsSession, o: ResetOptions): P
   if (!o.reboot) return consoleLines(o.redact(output));
   from = s.received.length;
   s.send("E.reboot()\n");
-  if (await s.waitForClose(2000)) {
+  // A Telnet console goes down with the board's Wi-Fi; a UART stays.
+  if (s.env.CONSOLE === "Telnet" && (await s.waitForClose(5000))) {
     await reconnect(s, o);
     output += s.received.slice(from);
     await check(s, o, "", false);

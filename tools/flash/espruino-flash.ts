@@ -121,7 +121,9 @@ export async function flashEspruino(o: EspruinoFlashOptions): Promise<EspruinoFl
     let sent = 0;
     for (let i = 0; i < uploads.length; i++) {
       try {
-        await s.write(codes[i] + "\n", { reset: i === 0, secret: uploads[i].secret, onBytes: (done) => progress("upload", sent + done, total) });
+        // EspruinoTools counts the bytes of what it sends (its own framing included): as a share of this file's code.
+        const share = (done: number, of: number) => progress("upload", sent + Math.floor((codes[i].length * done) / Math.max(1, of)), total);
+        await s.write(codes[i] + "\n", { reset: i === 0, secret: uploads[i].secret, onBytes: share });
       } catch (e) {
         throw new FlashError("upload", uploads[i].file, "unchanged", `${(e as Error).message} (Storage "${uploads[i].storage}")`);
       }

@@ -48,6 +48,8 @@ function espruinoTools(): Promise<EspruinoToolsGlobal> {
       console.log = log;
       const E = (globalThis as unknown as { Espruino: EspruinoToolsGlobal }).Espruino;
       E.Core.Serial.devices.push(espruinoTcpDevice(tcpPorts));
+      // index.js makes its status line console.log calls, some of which land after a session has ended.
+      E.Core.Status = { setStatus: () => {}, incrementProgress: () => {} };
       // The board's JSON (firmware versions, pin maps) is fetched from the web on connect: not while flashing.
       E.addProcessor("getURL", (data, cb) => cb(offline ? { ...data, data: "" } : data));
       resolve(E);
