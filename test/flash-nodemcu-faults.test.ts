@@ -9,7 +9,11 @@
  * 0-255 survives. A garbled device record's error keeps the REPL's message, which quotes the line,
  * to itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NodemcuPty } from "../sim/flash/nodemcu-pty.ts";
 import { NodemcuReplPty } from "../sim/flash/nodemcu-repl-pty.ts";
 import { FlashError, flashNodemcu } from "../tools/flash/nodemcu-flash.ts";
 import { NodemcuSerial } from "../tools/flash/nodemcu-serial.ts";
@@ -71,9 +75,9 @@ async function restart(repl: NodemcuReplPty): Promise<string> {
   }
 }
 
-async function flashFails(files: { name: string; bytes: Buffer }[], deviceRecord?: Buffer): Promise<FlashError> {
+async function flashFails(files: { name: string; bytes: Buffer }[], deviceRecord?: Buffer, port = repl.path, lineTimeoutMs = 1000): Promise<FlashError> {
   try {
-    await flashNodemcu({ board: "nodemcu-esp8266", port: repl.path, files, deviceRecord, retries: 2, lineTimeoutMs: 1000 });
+    await flashNodemcu({ board: "nodemcu-esp8266", port, files, deviceRecord, retries: 2, lineTimeoutMs });
   } catch (e) {
     expect(e).toBeInstanceOf(FlashError);
     return e as FlashError;
@@ -179,5 +183,22 @@ describe("flashNodemcu on a garbling line (nodemcu-esp8266, lua5.1)", () => {
     expect([e.step, e.file, e.boardState]).toEqual(["restart", "init.lua", "flashed"]);
     expect(e.message).toContain("the app did not start: E boot failed: app.lua:1: no such sensor");
     await expectFiles([...broken, V2[2]]);
+  });
+
+  it("fails at connect, naming the port, where there is no serial line or nothing answers on it", async () => {
+    const plain = join(tmpdir(), `aisle-not-a-tty-${process.pid}`);
+    writeFileSync(plain, "");
+    onTestFinished(() => rmSync(plain, { force: true }));
+    const notTty = await flashFails(V1, undefined, plain);
+    expect([notTty.step, notTty.file, notTty.boardState]).toEqual(["connect", "", "unchanged"]);
+    expect(notTty.message).toContain(`cannot set up ${plain} as a serial line`);
+    const silent = await NodemcuPty.open(() => {});
+    try {
+      const e = await flashFails(V1, undefined, silent.path, 150);
+      expect([e.step, e.file]).toEqual(["connect", ""]);
+      expect(e.message).toBe(`connect failed: no NodeMCU REPL answered on ${silent.path}; the board is unchanged`);
+    } finally {
+      await silent.close();
+    }
   });
 });

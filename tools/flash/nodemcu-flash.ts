@@ -102,8 +102,10 @@ export async function flashNodemcu(o: NodemcuFlashOptions): Promise<NodemcuFlash
   const ctx: TransferContext = { session, retries, progress };
   const report: NodemcuFlashReport = { files: [], boot: [] };
   let phase: "before" | "rename" | "restart" = "before";
+  let connected = false;
   try {
     await connect(session, o.port, baud);
+    connected = true;
     progress("connect", "", 1, 1);
     for (const file of files) {
       const stats: UploadStats = { chunks: 0, resent: 0 };
@@ -124,7 +126,7 @@ export async function flashNodemcu(o: NodemcuFlashOptions): Promise<NodemcuFlash
     return report;
   } catch (e) {
     // Before rename the board runs what it ran: take the temporary files away too (best effort).
-    if (phase === "before") await session.call((id) => `_af.clean(${id})`, 2000).catch(() => undefined);
+    if (phase === "before" && connected) await session.call((id) => `_af.clean(${id})`, 2000).catch(() => undefined);
     if (e instanceof FlashError) throw e;
     throw new FlashError(at.step, at.file, (e as Error).message, phase === "before" ? "unchanged" : phase === "rename" ? "unknown" : "flashed");
   } finally {
