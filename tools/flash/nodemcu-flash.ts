@@ -46,6 +46,7 @@ export interface NodemcuFlashOptions {
 }
 
 export interface NodemcuFlashReport {
+  /** Per file: its bytes, the chunks written (over every upload), the lines sent again, and the uploads (more than 1: it read back wrong). */
   files: { name: string; bytes: number; chunks: number; resent: number; uploads: number }[];
   /** What the board printed between its boot banner and its REPL's first answer. */
   boot: string[];
