@@ -85,6 +85,21 @@ trace.command("import")
     process.exitCode = (await import("./commands/trace-import.ts")).traceImportCommand(input, opts);
   });
 
+program.command("flash")
+  .description("flash a build onto a controller (Espruino: EspruinoTools over a serial port or tcp://host:port; NodeMCU: its serial REPL), each file verified on the board, and its device config provisioned from a file; or a batch of boards from a CSV")
+  .option("--board <id>", "the board (aisle boards lists them)")
+  .addOption(new Option("--app <app>", "which app").choices(["shelf", "gate"]))
+  .option("--port <port>", "the board's serial port (/dev/ttyUSB0), or tcp://host:port for an Espruino console on the network")
+  .option("--device-config <file>", "JSON: broker, Wi-Fi, the device's id and where its key is (README, \"Flashing\"); never printed, never in a bundle")
+  .option("--device <id>", "this board's device id (else device_id in the config)")
+  .option("--many <csv>", "flash a batch: a CSV with columns port and device_id, one board a row, one after another")
+  .option("--link <link>", "serial or mqtt (default: mqtt with --device-config, else serial)")
+  .option("--retries <n>", "NodeMCU: how often a chunk or file is sent again before the flash fails", "3")
+  .option("--json", "print the results as JSON")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/flash.ts")).flashCommand(opts);
+  });
+
 program.command("sim")
   .description("run a live virtual shelf or gate on an MQTT broker, fed from a trace at real time or faster: events, health and status go out as a real device's would, it takes signed commands, and a gate's admissions come as signed admit commands (docs/mqtt.md)")
   .option("--board <id>", "the board to run (its platform's virtual board runs the MQTT build)", "espruino-esp32")
