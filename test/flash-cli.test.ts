@@ -163,3 +163,24 @@ describe("aisle flash on a virtual Espruino's TCP console", () => {
     }
   }, 120000);
 });
+
+describe("aisle vboard", () => {
+  it("serves a virtual Espruino to flash until Ctrl-C; what aisle flash writes runs there", async () => {
+    const child = spawn(process.execPath, ["tools/aisle.mjs", "vboard", "--board", "espruino-esp8266"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const deadline = Date.now() + 20000;
+      while (!/waits on (tcp:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const url = /waits on (tcp:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+      expect(out).toContain(`flash it:  npx aisle flash --board espruino-esp8266 --app shelf --port ${url}`);
+      const r = await aisle(["flash", "--board", "espruino-esp8266", "--app", "shelf", "--port", url]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(out).toContain("[espruino-esp8266] I shelf up: 4 cells");
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
+  }, 60000);
+});

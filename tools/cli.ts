@@ -100,6 +100,15 @@ program.command("flash")
     process.exitCode = await (await import("./commands/flash.ts")).flashCommand(opts);
   });
 
+program.command("vboard")
+  .description("a virtual board to flash without hardware: an Espruino board's console on a loopback TCP port, a NodeMCU board's on a pty; what aisle flash writes runs there, until Ctrl-C")
+  .requiredOption("--board <id>", "the board to be (aisle boards lists them)")
+  .option("--port <n>", "Espruino: the TCP port (default: a free one)")
+  .option("--link <path>", "NodeMCU: where to link the pty (default .aisle/tty-BOARD)")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/vboard.ts")).vboardCommand(opts);
+  });
+
 program.command("sim")
   .description("run a live virtual shelf or gate on an MQTT broker, fed from a trace at real time or faster: events, health and status go out as a real device's would, it takes signed commands, and a gate's admissions come as signed admit commands (docs/mqtt.md)")
   .option("--board <id>", "the board to run (its platform's virtual board runs the MQTT build)", "espruino-esp32")
