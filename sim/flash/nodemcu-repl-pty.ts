@@ -50,7 +50,6 @@ export class NodemcuReplPty {
   private readonly sent: Buffer[] = [];
   private lineCount = 0;
   private dumpWaiters: (() => void)[] = [];
-  private readonly dir = mkdtempSync(join(tmpdir(), "aisle-nodemcu-repl-"));
   private pty!: NodemcuPty;
   /** The live board behind the pty (its lines, boots, bridge, exit). */
   board!: LiveLuaBoard;
@@ -110,7 +109,8 @@ export class NodemcuReplPty {
 
   /** The flash file system now, by name. */
   async files(timeoutMs = 10000): Promise<Map<string, Buffer>> {
-    const path = join(this.dir, `flash-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const dir = mkdtempSync(join(tmpdir(), "aisle-nodemcu-flash-"));
+    const path = join(dir, "dump");
     const done = new Promise<void>((resolve) => this.dumpWaiters.push(resolve));
     this.board.send(`Q ${path}`);
     let timer: NodeJS.Timeout | undefined;
@@ -119,19 +119,17 @@ export class NodemcuReplPty {
     });
     try {
       await Promise.race([done, timeout, this.board.exited.then(() => Promise.reject(new Error("the board has stopped")))]);
+      return parseDump(readFileSync(path));
     } finally {
       clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
     }
-    const raw = readFileSync(path);
-    rmSync(path, { force: true });
-    return parseDump(raw);
   }
 
   /** Powers the board off and closes the pty. */
   async stop(): Promise<void> {
     await this.board.stop();
     await this.pty.close();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private send(bytes: Buffer): void {
