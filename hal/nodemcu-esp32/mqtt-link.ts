@@ -1,5 +1,5 @@
 import type { MqttLink, MqttSession } from "../mqtt-link";
-import { mqttKeeper, type MqttKeeper } from "../nodemcu/mqtt-keeper";
+import { Dial, mqttKeeper, type MqttKeeper } from "../nodemcu/mqtt-keeper";
 
 interface Held {
   topic: string;
@@ -10,8 +10,8 @@ interface Held {
 }
 
 /**
- * MqttLink on the ESP32 (dev-esp32), a plain object over closures on the keeper both chips share
- * (mqtt-keeper.ts). Its mqtt module differs from the ESP8266's where the link cares: no "puback" event, only a one-shot callback per publish that the next publish replaces,
+ * MqttLink on the ESP32 (dev-esp32): the keeper both chips share (mqtt-keeper.ts), whose object it
+ * is, and closures. Its mqtt module differs from the ESP8266's where the link cares: no "puback" event, only a one-shot callback per publish that the next publish replaces,
  * and several messages in flight. A second QoS 1 publish before the first's PUBACK would take the
  * first's callback, and one of the two acks would never be told. So the link keeps one QoS 1
  * publish in flight, as the ESP8266's client does by itself, and holds what comes meanwhile, in
@@ -60,7 +60,41 @@ export function esp32MqttLink(): MqttLink {
   };
 
   // Each callback checks the client: after close() and a new connect(), the old one's news is stale.
-  function dial(c: Esp32MqttClient): void {
+  function dial(what: Dial, s: MqttSession | undefined): void {
+    if (what === Dial.FORGET) {
+      inFlight = 0;
+      held = [];
+      return;
+    }
+    if (what === Dial.HANG_UP) {
+      const old = client;
+      client = undefined;
+      if (old !== undefined) {
+        old.close();
+      }
+      return;
+    }
+    if (what === Dial.OPEN && s !== undefined) {
+      host = s.host;
+      port = s.port;
+      const made = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password);
+      made.lwt(s.willTopic, s.willPayload, 1, 1);
+      made.on("offline", (cc: Esp32MqttClient): void => {
+        if (cc === client) {
+          keeper.dropped();
+        }
+      });
+      made.on("message", (cc: Esp32MqttClient, topic: string, data?: string): void => {
+        if (cc === client && keeper.isUp()) {
+          keeper.events().message(topic, data === undefined ? "" : data);
+        }
+      });
+      client = made;
+    }
+    const c = client;
+    if (c === undefined) {
+      return;
+    }
     c.connect(host, port, 0, 0, (cc: Esp32MqttClient): void => {
       if (cc === client) {
         keeper.connected();
@@ -75,66 +109,24 @@ export function esp32MqttLink(): MqttLink {
     });
   }
 
-  keeper = mqttKeeper({
-    open(s: MqttSession): void {
-      host = s.host;
-      port = s.port;
-      const c = mqtt.Client(s.clientId, s.keepaliveS, s.user, s.password);
-      c.lwt(s.willTopic, s.willPayload, 1, 1);
-      c.on("offline", (cc: Esp32MqttClient): void => {
-        if (cc === client) {
-          keeper.dropped();
-        }
-      });
-      c.on("message", (cc: Esp32MqttClient, topic: string, data?: string): void => {
-        if (cc === client && keeper.isUp()) {
-          keeper.events().message(topic, data === undefined ? "" : data);
-        }
-      });
-      client = c;
-      dial(c);
-    },
-    redial(): void {
-      if (client !== undefined) {
-        dial(client);
-      }
-    },
-    hangUp(): void {
-      const c = client;
-      client = undefined;
-      if (c !== undefined) {
-        c.close();
-      }
-    },
-    forget(): void {
-      inFlight = 0;
-      held = [];
-    },
+  keeper = mqttKeeper(dial, (topic: string, payload: string, qos: number, retain: boolean): number => {
+    if (!keeper.isUp() || client === undefined) {
+      return 0;
+    }
+    const m: Held = { topic: topic, payload: payload, qos: qos, retain: retain, token: nextToken };
+    nextToken++;
+    if (inFlight === 0 && held.length === 0) {
+      send(m);
+    } else {
+      held.push(m);
+    }
+    return m.token;
+  }, (topic: string): void => {
+    const c = client;
+    if (keeper.isUp() && c !== undefined) {
+      // Its result says nothing: dev-esp32 compares the message id with ESP_OK.
+      c.subscribe(topic, 1);
+    }
   });
-
-  return {
-    connect: keeper.connect,
-    isUp: keeper.isUp,
-    close: keeper.close,
-    publish(topic: string, payload: string, qos: number, retain: boolean): number {
-      if (!keeper.isUp() || client === undefined) {
-        return 0;
-      }
-      const m: Held = { topic: topic, payload: payload, qos: qos, retain: retain, token: nextToken };
-      nextToken++;
-      if (inFlight === 0 && held.length === 0) {
-        send(m);
-      } else {
-        held.push(m);
-      }
-      return m.token;
-    },
-    subscribe(topic: string): void {
-      const c = client;
-      if (keeper.isUp() && c !== undefined) {
-        // Its result says nothing: dev-esp32 compares the message id with ESP_OK.
-        c.subscribe(topic, 1);
-      }
-    },
-  };
+  return keeper;
 }

@@ -56,6 +56,46 @@ export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuC
   };
 }
 
+/*
+ * A polled cell's state, in one array (its slots below) that its DOUT callback alone holds: on
+ * NodeMCU each number a closure captures is an upvalue of 24 bytes, an array slot is 12.
+ */
+const enum Polled {
+  BATCH = 0,
+  ON_BATCH = 1,
+  CLOCK = 2,
+  DOUT = 3,
+  SCK = 4,
+  MODE = 5,
+  INDEX = 6,
+  /** Conversions still to drop while the chip settles, and how many of the batch are filled. */
+  SETTLING = 7,
+  FILLED = 8,
+}
+
+type PolledCell = [number[], SampleBatchHandler, NodeMcuClock, number, number, number, number, number, number];
+
+/* A falling DOUT: the chip has a conversion ready, or a data bit went by (DOUT is high again by now). */
+function poll(c: PolledCell, whenUs: number): void {
+  if (gpio.read(c[Polled.DOUT]) !== 0) {
+    return;
+  }
+  hx711.init(c[Polled.SCK], c[Polled.DOUT]);
+  const counts = hx711.read(c[Polled.MODE]);
+  if (c[Polled.SETTLING] > 0) {
+    c[Polled.SETTLING]--;
+    return;
+  }
+  const batch = c[Polled.BATCH];
+  batch[c[Polled.FILLED]] = counts;
+  c[Polled.FILLED]++;
+  if (c[Polled.FILLED] === batch.length) {
+    c[Polled.FILLED] = 0;
+    const mean = meanOf(batch, batch.length);
+    c[Polled.ON_BATCH](c[Polled.INDEX], batch, batch.length, c[Polled.CLOCK].unwrapMs(whenUs), mean, varianceOf(batch, batch.length, mean), diffSqOf(batch, batch.length));
+  }
+}
+
 /**
  * hx711.start serves one chip, so a board with several cells watches each DOUT with gpio.trig
  * and, when it falls, points the module at that chip (hx711.init) and reads one conversion.
@@ -63,10 +103,7 @@ export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuC
 export function nodemcuHx711Polled(pins: CellPins, index: number, clock: NodeMcuClock): LoadCell {
   const dout = pins.dout;
   const sck = pins.sck;
-  const mode = modeFor(pins.gainPulses);
   const batch: number[] = [];
-  let filled = 0;
-  let settling = 0;
   gpio.mode(dout, gpio.INT);
   gpio.mode(sck, gpio.OUTPUT);
   gpio.write(sck, gpio.LOW);
@@ -75,31 +112,12 @@ export function nodemcuHx711Polled(pins: CellPins, index: number, clock: NodeMcu
   }
   return {
     start(onBatch: SampleBatchHandler): void {
-      settling = SETTLING_CONVERSIONS;
+      const c: PolledCell = [batch, onBatch, clock, dout, sck, modeFor(pins.gainPulses), index, SETTLING_CONVERSIONS, 0];
       gpio.write(sck, gpio.LOW);
-      gpio.trig(dout, "down", (level: number, whenUs: number): void => {
-        // Data bits clocked out of DOUT also make falling edges; by now DOUT is high again.
-        if (gpio.read(dout) !== 0) {
-          return;
-        }
-        hx711.init(sck, dout);
-        const counts = hx711.read(mode);
-        if (settling > 0) {
-          settling--;
-          return;
-        }
-        batch[filled] = counts;
-        filled++;
-        if (filled === batch.length) {
-          filled = 0;
-          const mean = meanOf(batch, batch.length);
-          onBatch(index, batch, batch.length, clock.unwrapMs(whenUs), mean, varianceOf(batch, batch.length, mean), diffSqOf(batch, batch.length));
-        }
-      });
+      gpio.trig(dout, "down", (level: number, whenUs: number): void => poll(c, whenUs));
     },
     stop(): void {
       gpio.trig(dout, "none", (): void => {});
-      filled = 0;
       gpio.write(sck, gpio.HIGH);
     },
   };

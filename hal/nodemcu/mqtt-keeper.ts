@@ -1,4 +1,4 @@
-import type { MqttEvents, MqttSession } from "../mqtt-link";
+import type { MqttEvents, MqttLink, MqttSession } from "../mqtt-link";
 import { afterMs, cancelTimer } from "./timers";
 
 /* The wait before dialling again: doubled after each failure up to the cap, back to the first once up. */
@@ -11,23 +11,27 @@ const DIALING = 1;
 const UP = 2;
 const WAITING = 3;
 
-/** What a chip's link does for the keeper. */
-export interface MqttDialer {
-  /** Makes a client for the session and dials; the chip's callbacks then call the keeper's connected() or dropped(). */
-  open(session: MqttSession): void;
-  /** Dials again with the client open() made. */
-  redial(): void;
-  /** Closes the client (DISCONNECT if up) and lets it go. */
-  hangUp(): void;
-  /** Forgets the publishes awaiting their PUBACK: after a drop none will come. */
-  forget(): void;
+/** What the keeper asks of a chip's link (MqttDialer). */
+export const enum Dial {
+  /** Make a client for the session and dial; the chip's callbacks then call the keeper's connected() or dropped(). */
+  OPEN = 0,
+  /** Dial again with the client OPEN made. */
+  AGAIN = 1,
+  /** Close the client (DISCONNECT if up) and let it go. */
+  HANG_UP = 2,
+  /** Forget the publishes awaiting their PUBACK: after a drop none will come. */
+  FORGET = 3,
 }
 
-/** The session as the keeper keeps it: the link's connect, isUp and close, and what the chip's callbacks tell it. */
-export interface MqttKeeper {
-  connect(session: MqttSession, events: MqttEvents): void;
-  isUp(): boolean;
-  close(): void;
+/** A chip's link, for the keeper: one function rather than an object of four (a table and three closures less in NodeMCU's heap). session is given with OPEN only. */
+export type MqttDialer = (what: Dial, session: MqttSession | undefined) => void;
+
+/**
+ * The session as the keeper keeps it, and the chip's link as the app sees it: one object (one
+ * table in NodeMCU's heap), the link's publish and subscribe beside the keeper's connect, isUp
+ * and close, and what the chip's callbacks tell the keeper.
+ */
+export interface MqttKeeper extends MqttLink {
   /** The chip's client connected. */
   connected(): void;
   /** The chip's client dropped, or could not connect. */
@@ -44,11 +48,11 @@ export interface MqttKeeper {
  * callback, then "offline"): only the first counts, as does nothing after close().
  *
  * A plain object over closures, as are the links, rather than a class hierarchy: on NodeMCU each
- * class costs Lua heap for its class table and prototype, and the link's object had sixteen
- * fields, doubling its hash part (docs/lua-heap.md). The session is not kept: the dialer keeps
- * what it dials again with.
+ * class costs Lua heap for its class table and prototype (docs/lua-heap.md). The session is not
+ * kept: the dialer keeps what it dials again with. publish and subscribe are the link's, on the
+ * same object.
  */
-export function mqttKeeper(dialer: MqttDialer): MqttKeeper {
+export function mqttKeeper(dial: MqttDialer, publish: (topic: string, payload: string, qos: number, retain: boolean) => number, subscribe: (topic: string) => void): MqttKeeper {
   let events: MqttEvents | undefined = undefined;
   let state = CLOSED;
   let retry = -1;
@@ -60,8 +64,8 @@ export function mqttKeeper(dialer: MqttDialer): MqttKeeper {
       cancelTimer(retry);
       retry = -1;
     }
-    dialer.forget();
-    dialer.hangUp();
+    dial(Dial.FORGET, undefined);
+    dial(Dial.HANG_UP, undefined);
   }
 
   /* Only the chip's callbacks ask, and only a connect() makes a client whose callbacks come. */
@@ -77,7 +81,7 @@ export function mqttKeeper(dialer: MqttDialer): MqttKeeper {
       events = e;
       backoffMs = FIRST_BACKOFF_MS;
       state = DIALING;
-      dialer.open(session);
+      dial(Dial.OPEN, session);
     },
     isUp(): boolean {
       return state === UP;
@@ -93,15 +97,17 @@ export function mqttKeeper(dialer: MqttDialer): MqttKeeper {
         return;
       }
       state = WAITING;
-      dialer.forget();
+      dial(Dial.FORGET, undefined);
       retry = afterMs(backoffMs, (): void => {
         retry = -1;
         state = DIALING;
-        dialer.redial();
+        dial(Dial.AGAIN, undefined);
       });
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       current().down();
     },
     events: current,
+    publish: publish,
+    subscribe: subscribe,
   };
 }
