@@ -59,7 +59,7 @@ function expectUnchanged(before: Map<string, string>): void {
 describe("a connection cut mid-upload", () => {
   it("in the bundle: upload of aisle-shelf.js fails, the board keeps its app and record, boots them, and flashes next time", async () => {
     const before = await flashedBoard();
-    server!.dropAfterText('"aisle.new",atob(', 10);
+    server!.faults.dropAfterText('"aisle.new",atob(', 10);
     const e = await failure(flash({ deviceRecord: NEW_RECORD }));
     expect(e).toMatchObject({ step: "upload", file: "aisle-shelf.js", boardState: "unchanged" });
     expect(e.message).toMatch(/^upload of aisle-shelf\.js failed: the connection closed after \d+ of \d+ bytes \(Storage "aisle\.new"\)/);
@@ -75,7 +75,7 @@ describe("a connection cut mid-upload", () => {
 
   it("in the device record: upload of device fails, and the board keeps its app and record", async () => {
     const before = await flashedBoard();
-    server!.dropAfterText('"device.new",atob(');
+    server!.faults.dropAfterText('"device.new",atob(');
     const e = await failure(flash({ deviceRecord: NEW_RECORD }));
     expect(e).toMatchObject({ step: "upload", file: "device", boardState: "unchanged" });
     expect(e.message).toContain('(Storage "device.new")');
@@ -87,7 +87,7 @@ describe("a checksum that does not match", () => {
   for (const [storage, file] of [["aisle.new", "aisle-shelf.js"], ["device.new", "device"]]) {
     it(`in ${storage}: verify of ${file} fails, the temporary files go, and the old app runs again`, async () => {
       const before = await flashedBoard();
-      server!.corruptFile(storage);
+      server!.faults.corruptFile(storage);
       lines = [];
       const e = await failure(flash({ deviceRecord: NEW_RECORD }));
       expect(e).toMatchObject({ step: "verify", file, boardState: "unchanged" });
@@ -103,7 +103,7 @@ describe("a checksum that does not match", () => {
 describe("a switch-over that does not finish", () => {
   it("the power cut mid-install: the board is marked unflashed, and boots no half-written app", async () => {
     await flashedBoard("Serial1");
-    server!.powerCutOnWrite(".bootcde", 3);
+    server!.faults.powerCutOnWrite(".bootcde", 3);
     lines = [];
     const e = await failure(flash({ deviceRecord: NEW_RECORD }));
     expect(e).toMatchObject({ step: "reset", file: "aisle-shelf.js", boardState: "unflashed" });

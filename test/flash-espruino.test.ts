@@ -89,7 +89,7 @@ describe("flashEspruino", () => {
       });
       for (const s of spies) s.mockRestore();
       expect(result).toMatchObject({ board: "ESP32", version: "2v29", appVersion: expect.stringMatching(/^shelf-[0-9a-f]{12}$/) });
-      expect(result.files.map((f) => [f.file, f.storage])).toEqual([[".boot0", ".boot0"], ["aisle-shelf.js", "aisle.new"], ["device", "device.new"]]);
+      expect(result.files.map((f) => [f.file, f.storage])).toEqual([[".boot1", ".boot1"], ["aisle-shelf.js", "aisle.new"], ["device", "device.new"]]);
       expect(result.files[2].bytes).toBe(record.length);
       expect(result.bootLines).toContain(`I shelf up: 4 cells, 4 lanes, device ${device} boot 1`);
       expect(progress[0]).toBe("connect 0/1");
@@ -99,7 +99,9 @@ describe("flashEspruino", () => {
       expect(uploads.at(-1)![0]).toBe(uploads.at(-1)![1]);
       expect(server.storage.get("device")).toBe(record.toString("latin1"));
       expect(server.storage.get("aisle.v")).toBe(result.appVersion);
-      expect([...server.storage.keys()].sort()).toEqual([".boot0", ".bootcde", "aisle.v", "boot", "device"].sort());
+      const files = [...server.storage.keys()];
+      expect(files).toEqual(expect.arrayContaining([".boot1", ".bootcde", "aisle.v", "boot", "device"]));
+      for (const temporary of ["aisle.new", "device.new", "aisle.unf"]) expect(files).not.toContain(temporary);
       // Boot 1 after the switch-over, boot 2 after the flash's E.reboot().
       await watch.until(() => watch.seen.some((s) => s.body.state === "online" && s.body.boot === 2), "online as boot 2", 20000);
       await server.reset();

@@ -11,9 +11,7 @@
  * Input is handled in order, at the board's time, a received chunk at a time; a line that asks
  * for a restart holds the input after it until the restart is done.
  *
- * Faults for tests: dropAfterBytes(n) and dropAfterText(text) cut the connection mid-stream (a
- * cable pulled mid-upload); corruptFile(name) flips a bit of every write to that Storage file;
- * powerCutOnWrite(name, n) cuts the power as the n-th write to that file begins.
+ * Faults for tests are injected through `faults` (sim/flash/espruino-faults.ts).
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { loadBoard, type BoardFile } from "../../tools/build/board-file.ts";
@@ -21,6 +19,7 @@ import type { EspruinoBoard, RestartKind } from "../espruino/espruino-board.ts";
 import { cryptoBuildFor } from "../espruino/espruino-crypto.ts";
 import { LiveEspruino } from "../live/live-espruino.ts";
 import { EspruinoConsole } from "./espruino-console.ts";
+import { FlashFaults } from "./espruino-faults.ts";
 import { espruinoBanner, espruinoProcessEnv } from "./espruino-process-env.ts";
 import { replGlobals } from "./espruino-repl-globals.ts";
 
@@ -55,10 +54,8 @@ export class EspruinoReplServer {
   private pending = "";
   private drainPosted = false;
   private promptPosted = false;
-  private dropAfter = Infinity;
-  private dropText: { text: string; skip: number; tail: string } | undefined;
-  private readonly corrupt = new Set<string>();
-  private powerCut: { file: string; writes: number } | undefined;
+  /** What a test breaks: the connection, flash writes, the power. */
+  readonly faults = new FlashFaults();
   /** Between a power cut and the restart it causes: nothing reaches the console. */
   private poweredOff = false;
   private readonly boardFile: BoardFile;
@@ -91,7 +88,7 @@ export class EspruinoReplServer {
       },
       extendGlobals: replGlobals({
         board: () => this.live.board, console: this.console, storage: this.storage, env,
-        storageFault: (name, data) => this.faultOnWrite(name, data),
+        storageFault: (name, data) => this.faults.written(name, data, () => this.powerGoes()),
       }),
       onRestart: (kind, file) => this.restarted(kind, file),
     });
@@ -103,6 +100,8 @@ export class EspruinoReplServer {
     const s = new EspruinoReplServer(opts);
     s.live.board.requestRestart("power");
     s.live.start();
+    // The power-on's prompt goes out before anyone can connect, as it would on the device.
+    await new Promise((r) => setImmediate(r));
     const server = createServer((socket) => s.accept(socket));
     s.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -126,35 +125,11 @@ export class EspruinoReplServer {
     return this.live.board;
   }
 
-  /** Cuts the client's connection once n more bytes have come from it. */
-  dropAfterBytes(n: number): void {
-    this.dropAfter = n;
-  }
 
-  /** Cuts the client's connection right after it has sent the occurrence-th copy of text (1: the first). */
-  dropAfterText(text: string, occurrence = 1): void {
-    this.dropText = { text, skip: occurrence - 1, tail: "" };
-  }
-
-  /** Every later write to this Storage file reaches flash with its first byte's low bit flipped. */
-  corruptFile(name: string): void {
-    this.corrupt.add(name);
-  }
-
-  /** The power goes as the n-th later write to this Storage file begins (its data is not written), and comes back. */
-  powerCutOnWrite(file: string, n = 1): void {
-    this.powerCut = { file, writes: n };
-  }
-
-  private faultOnWrite(name: string, data: string): string {
-    const cut = this.powerCut;
-    if (cut !== undefined && cut.file === name && --cut.writes === 0) {
-      this.powerCut = undefined;
-      this.poweredOff = true;
-      this.live.board.requestRestart("power");
-      throw new Error("the power went");
-    }
-    return this.corrupt.has(name) && data.length > 0 ? String.fromCharCode(data.charCodeAt(0) ^ 1) + data.slice(1) : data;
+  /** The power goes (a fault): nothing more reaches the console, and the board boots again. */
+  private powerGoes(): void {
+    this.poweredOff = true;
+    this.live.board.requestRestart("power");
   }
 
   /** A power cycle, as pressing the reset button: resolves once the board has restarted from Storage. */
@@ -184,26 +159,8 @@ export class EspruinoReplServer {
   }
 
   private received(socket: Socket, data: Buffer): void {
-    let text = data.toString("latin1");
-    const drop = this.dropText;
-    if (drop !== undefined) {
-      // A copy may straddle two chunks: the end of the last one is searched again.
-      const seen = drop.tail + text;
-      for (let from = 0, at = seen.indexOf(drop.text); at >= 0; from = at + 1, at = seen.indexOf(drop.text, from)) {
-        if (drop.skip-- > 0) continue;
-        this.dropText = undefined;
-        this.dropAfter = at + drop.text.length - drop.tail.length;
-        break;
-      }
-      drop.tail = seen.slice(1 - drop.text.length);
-    }
-    if (text.length >= this.dropAfter) {
-      text = text.slice(0, this.dropAfter);
-      this.dropAfter = Infinity;
-      socket.destroy();
-    } else {
-      this.dropAfter -= text.length;
-    }
+    const { text, cut } = this.faults.received(data.toString("latin1"));
+    if (cut) socket.destroy();
     this.pending += text;
     this.postDrain();
   }

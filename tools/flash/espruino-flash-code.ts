@@ -9,8 +9,11 @@ export const TEMP_BUNDLE = "aisle.new";
 export const TEMP_RECORD = "device.new";
 /** Present while a switch-over is under way, and after one that did not finish: the board is unflashed. */
 export const MARKER = "aisle.unf";
-/** Runs at every boot before .bootcde (Espruino 2v29, jsfLoadBootCodeFromFlash). */
-export const GUARD_FILE = ".boot0";
+/**
+ * Runs at every boot before .bootcde (Espruino 2v29, jsfLoadBootCodeFromFlash runs .boot0 to
+ * .boot3 in turn): .boot1, as .boot0 is the bundle updates' loader (tools/build/ota-loaders.ts).
+ */
+export const GUARD_FILE = ".boot1";
 /** The version an aisle installer writes once it has written .bootcde (tools/build/espruino-bundle.ts). */
 export const VERSION_FILE = "aisle.v";
 

@@ -8,7 +8,7 @@
  * 1. connect: EspruinoTools connects and reads process.env; the board must be the board file's chip.
  * 2. upload: reset() (the running app stops, as EspruinoTools does before every upload), then the
  *    files go to Storage under temporary names, the bundle as "aisle.new" and the record as
- *    "device.new", plus the boot guard ".boot0" (one line: written whole or not at all).
+ *    "device.new", plus the boot guard ".boot1" (one line: written whole or not at all).
  * 3. verify: the board reads each file back and returns E.CRC32 and its length, compared with the
  *    host's CRC-32 of the bytes sent. A failure here, or a connection lost before, leaves .bootcde,
  *    "device" and aisle.v as they were: the temporary files are erased and the old app restarted
@@ -20,7 +20,7 @@
  *
  * Why a marker and a guard rather than a rename: Espruino has no atomic rename, and the installer
  * writes .bootcde in place, chunk by chunk, so a power cut mid-install would leave half an app
- * that Espruino would run at every boot. The guard in .boot0 runs before .bootcde at every boot;
+ * that Espruino would run at every boot. The guard in .boot1 runs before .bootcde at every boot;
  * while the marker is there it erases the half-written app and says the board is unflashed.
  * Running the installer from flash, rather than typed in, also keeps its text out of RAM (26 KB
  * on MQTT: more than an ESP8266 has).

@@ -5,63 +5,13 @@
  * EspruinoTools is one global with one connection, so sessions run one at a time.
  *
  * While a session is open, EspruinoTools' console chatter (it logs every chunk it sends) goes to
- * the session's log, never to the terminal (other code's console output is left alone); a write
- * marked secret mutes it altogether. The board's
- * output is kept in `received`.
+ * the session's log, never to the terminal (tools/flash/espruino-tools-global.ts); a write marked
+ * secret mutes it altogether. The board's output is kept in `received`.
  */
-import { createRequire } from "node:module";
-import { format } from "node:util";
-import { espruinoTcpDevice, tcpAddress, type EspruinoSerialDevice } from "./espruino-tcp-device.ts";
+import { captureEspruinoTools, espruinoTools, tcpPorts, type EspruinoToolsGlobal } from "./espruino-tools-global.ts";
+import { tcpAddress } from "./espruino-tcp-device.ts";
 
-interface EspruinoToolsGlobal {
-  Config: Record<string, unknown>;
-  Core: {
-    Serial: {
-      devices: EspruinoSerialDevice[];
-      open(port: string, onConnect: (status: unknown) => void, onDisconnect: () => void): void;
-      close(): void;
-      isConnected(): boolean;
-      startListening(cb: (data: ArrayBuffer) => void): unknown;
-    };
-    CodeWriter: { writeToEspruino(code: string, done: () => void): void };
-    Utils: {
-      executeExpression(expr: string, cb: (result: string | undefined) => void, options?: object): void;
-      getUploadFileCode(name: string, contents: string): string;
-    };
-    Env: { getData(): Record<string, unknown> };
-    Status: { setStatus(text: string, max?: number): void; incrementProgress(amount: number): void };
-  };
-  addProcessor(name: string, fn: (data: { data?: string }, cb: (data: unknown) => void) => void): void;
-}
-
-const tcpPorts = new Set<string>();
-let offline = false;
-let toolsReady: Promise<EspruinoToolsGlobal> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
-
-function espruinoTools(): Promise<EspruinoToolsGlobal> {
-  toolsReady ??= new Promise((resolve) => {
-    const esp = createRequire(import.meta.url)("espruino") as { init(cb: () => void): void };
-    const log = console.log;
-    console.log = () => {};
-    esp.init(() => {
-      console.log = log;
-      const E = (globalThis as unknown as { Espruino: EspruinoToolsGlobal }).Espruino;
-      E.Core.Serial.devices.push(espruinoTcpDevice(tcpPorts));
-      // index.js makes its status line console.log calls, some of which land after a session has ended.
-      E.Core.Status = { setStatus: () => {}, incrementProgress: () => {} };
-      // The board's JSON (firmware versions, pin maps) is fetched from the web on connect: not while flashing.
-      E.addProcessor("getURL", (data, cb) => cb(offline ? { ...data, data: "" } : data));
-      resolve(E);
-    });
-  });
-  return toolsReady;
-}
-
-/** Whether EspruinoTools is the caller (its files are loaded from the package's folder). */
-function fromEspruinoTools(): boolean {
-  return /node_modules[\\/]espruino[\\/]/.test(new Error().stack ?? "");
-}
 
 export interface SessionOptions {
   /** EspruinoTools' log lines and anything else it prints, as they come; dropped unless given. */
@@ -87,26 +37,12 @@ export class EspruinoToolsSession {
     const turn = queue.then(async () => {
       const E = await espruinoTools();
       const s = new EspruinoToolsSession(E, port, opts);
-      const saved = [console.log, console.info, console.warn, console.error];
-      let inLog = false;
-      // What the session's log itself prints goes where it would have gone.
-      [console.log, console.info, console.warn, console.error] = saved.map((original) => (...args: unknown[]) => {
-        if (inLog || !fromEspruinoTools()) return original(...args);
-        if (s.muted || opts.log === undefined) return;
-        inLog = true;
-        try {
-          opts.log(format(...args));
-        } finally {
-          inLog = false;
-        }
-      });
-      offline = true;
+      const release = captureEspruinoTools(opts.log, () => s.muted);
       try {
         return await fn(s);
       } finally {
         await s.close();
-        offline = false;
-        [console.log, console.info, console.warn, console.error] = saved;
+        release();
       }
     });
     queue = turn.catch(() => {});
