@@ -4,7 +4,7 @@
  *
  * - its CLI, as a user would run it, uploads the serial shelf's bundle to RAM: the installer
  *   writes the app to Storage and load()s it, the CLI shows what the app prints, and the app boots
- *   again from Storage after a power cycle;
+ *   again from Storage after a power cycle; and it saves code with its other save-on-send modes;
  * - flashEspruino (tools/flash/espruino-flash.ts, EspruinoTools in-process) flashes the shelf on
  *   MQTT with a device record pointing at a real mosquitto: the app boots from Storage and says it
  *   is online (retained), again after the flash's E.reboot() and after a second power cycle; the
@@ -28,12 +28,14 @@ const PASSWORD = "pw-Espr!secret";
 let serialBundle: string;
 let mqttBundle: string;
 
-beforeAll(async () => {
+const build = async () => {
   serialBundle = (await cachedBuild("espruino-esp32", "shelf")).files["aisle-shelf.js"];
   mqttBundle = (await cachedBuild("espruino-esp32", "shelf", { link: "mqtt" })).files["aisle-shelf.js"];
-});
+};
 
 describe("the EspruinoTools CLI", () => {
+  beforeAll(build);
+
   it("uploads the serial shelf over tcp://: the installer stores the app, which boots, and boots again after a power cycle", async () => {
     const lines: string[] = [];
     const server = await EspruinoReplServer.start({ board: "espruino-esp32", onLine: (l) => lines.push(l) });
@@ -60,10 +62,52 @@ describe("the EspruinoTools CLI", () => {
   });
 });
 
+describe("the EspruinoTools CLI's save-on-send modes", () => {
+  it("writes the code to .bootcde (1), to .bootrst, run even after reset() (2), or to a Storage file it loads (3); each boots from Storage", async () => {
+    const lines: string[] = [];
+    const server = await EspruinoReplServer.start({ board: "espruino-esp32", onLine: (l) => lines.push(l) });
+    const dir = mkdtempSync(join(tmpdir(), "aisle-cli-"));
+    const send = async (mode: number, text: string) => {
+      const file = join(dir, `app${mode}.js`);
+      writeFileSync(file, text);
+      const run = spawn(process.execPath, ["node_modules/espruino/bin/espruino-cli.js", "--no-ble", "--config", "BOARD_JSON_URL=/nonexistent", "--config", `SAVE_ON_SEND=${mode}`, "-p", server.url, file], { stdio: "ignore" });
+      expect(await new Promise((resolve) => run.on("exit", resolve))).toBe(0);
+    };
+    try {
+      // Bytes of every kind travel in the code EspruinoTools writes, escaped as it escapes them. The
+      // app is longer than one block: EspruinoTools 0.1.67 never ends a shorter write over a fast
+      // (Telnet) console, so its CLI would wait for ever, on a real board too.
+      const app = (name: string) => [
+        `var s = "\\x00\\x7f\\xff\\n\\"", pad = "${"-".repeat(600)}";`,
+        "function up() {",
+        `  print("${name} up " + s.length);`,
+        "}",
+        "up();",
+      ].join("\n") + "\n";
+      await send(1, app("one"));
+      expect(lines.at(-1)).toBe("one up 5");
+      expect(server.storage.get(".bootcde")).toContain('print("one up " + s.length)');
+      await send(2, app("two"));
+      expect(lines.at(-1)).toBe("two up 5");
+      expect([...server.storage.keys()].sort()).toEqual([".bootcde", ".bootrst"]);
+      await send(3, app("three"));
+      expect(lines.at(-1)).toBe("three up 5");
+      expect(server.storage.has("myapp")).toBe(true);
+      lines.length = 0;
+      await server.reset();
+      // .bootrst runs in place of .bootcde, at power-on as after reset(); myapp runs only when loaded.
+      expect(lines).toEqual(["two up 5"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("flashEspruino", () => {
   let broker: Mosquitto;
 
   beforeAll(async () => {
+    await build();
     broker = await new Mosquitto().start();
   });
 
