@@ -70,6 +70,9 @@ beforeEach(() => {
     store, hmac, key: latin1(KEY), telemetry, cal: loadCalibration(store, 2)!.cells, session: undefined,
     monitor: cellMonitor(2), lanes: defaultLanes(2), healthPeriodS: 60, rejected: 0, nowMs: () => now,
     reconfigure: () => reconfigured++, streamFor: () => {}, reboot: () => {},
+    slot: () => {
+      throw new Error("no bundle updates here: test/ota-commands.test.ts");
+    },
   };
 });
 

@@ -61,8 +61,8 @@ export interface OpenedCommand {
   fields: CommandFields;
 }
 
-/** Equal byte strings, looking at every byte whatever the first difference. */
-function sameBytes(a: string, b: string): boolean {
+/** Equal byte strings, looking at every byte whatever the first difference (a MAC's check: ota-commands.ts too). */
+export function sameBytes(a: string, b: string): boolean {
   let differ = a.length === b.length ? 0 : 1;
   for (let i = 0; i < a.length && i < b.length; i++) {
     differ = differ + (a.charCodeAt(i) === b.charCodeAt(i) ? 0 : 1);

@@ -44,20 +44,10 @@ export class CommandFields {
     return this.m[name] === undefined || this.m[name] === "" ? "" : this.text(name, maxBytes);
   }
 
-  /** A byte string of exactly `bytes` bytes (keys, MACs). */
-  bytes(name: string, bytes: number): string {
+  /** A byte string of minBytes to maxBytes bytes (keys and MACs: exactly 32; a bundle's piece). */
+  bytes(name: string, minBytes: number, maxBytes: number): string {
     const v: CborValue = this.m[name];
-    if (!(v instanceof CborBytes) || v.data.length !== bytes) {
-      this.reject(name);
-      return "";
-    }
-    return v.data;
-  }
-
-  /** A byte string of 1 to maxBytes bytes (a bundle's piece). */
-  bytesUpTo(name: string, maxBytes: number): string {
-    const v: CborValue = this.m[name];
-    if (!(v instanceof CborBytes) || v.data.length < 1 || v.data.length > maxBytes) {
+    if (!(v instanceof CborBytes) || v.data.length < minBytes || v.data.length > maxBytes) {
       this.reject(name);
       return "";
     }

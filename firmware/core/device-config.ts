@@ -32,13 +32,11 @@ export function loadDeviceConfig(store: Store): DeviceConfig {
   const f = new CommandFields(r.ok ? (r.value as CborMap) : {});
   const c: DeviceConfig = {
     id: f.text("id", 16), host: f.text("host", 64), port: f.int("port", 1, 65535), user: f.optionalText("user", 64),
-    pass: f.optionalText("pass", 64), key: f.bytes("key", 32), keepaliveS: f.int("keepalive_s", 5, 3600), otaKey: "", bad: "",
+    pass: f.optionalText("pass", 64), key: f.bytes("key", 32, 32), keepaliveS: f.int("keepalive_s", 5, 3600), otaKey: "", bad: "",
   };
-  // Read apart, so that a bad ota_key refuses updates rather than taking the device off the network.
-  if (f.has("ota_key")) {
-    c.otaKey = new CommandFields(r.value as CborMap).bytes("ota_key", 32);
-  }
   f.int("v", 1, 1);
   c.bad = text === undefined ? "missing" : !r.ok ? "malformed" : f.bad;
+  // Read after: a bad ota_key refuses updates rather than taking the device off the network.
+  c.otaKey = f.has("ota_key") ? f.bytes("ota_key", 32, 32) : "";
   return c;
 }

@@ -8,26 +8,20 @@ import type { Clock } from "../../hal/clock";
 import type { MqttLink } from "../../hal/mqtt-link";
 import type { Store } from "../../hal/store";
 import { sendOtaEvent } from "./ota-events";
-import { OTA_RESULT, OTA_TRIAL, OTA_VERSION } from "./ota-records";
+import { Ota } from "./ota-records";
 import type { Telemetry } from "./telemetry";
 
-/** How often a bundle on trial looks whether it is up: well within its loader's deadline (OTA_TRIAL_MS). */
+/** How often a bundle on trial looks whether it is up: well within its loader's deadline (Ota.TRIAL_MS). */
 const CHECK_MS = 1000;
 
-function confirm(store: Store, telemetry: Telemetry, version: string, nowMs: number): void {
-  store.write(OTA_VERSION, version);
-  store.erase(OTA_TRIAL);
-  sendOtaEvent(telemetry, "confirmed", version, "", nowMs);
-}
-
 export function otaBoot(store: Store, telemetry: Telemetry, link: MqttLink, clock: Clock): void {
-  const result = store.read(OTA_RESULT);
+  const result = store.read(Ota.RESULT);
   if (result !== undefined) {
     const at = result.indexOf(" ");
-    sendOtaEvent(telemetry, "rolled_back", result.slice(at + 1), result.slice(0, at), clock.nowMs());
-    store.erase(OTA_RESULT);
+    sendOtaEvent(telemetry, "health", "rolled_back", result.slice(at + 1), result.slice(0, at), clock.nowMs());
+    store.erase(Ota.RESULT);
   }
-  const trial = store.read(OTA_TRIAL);
+  const trial = store.read(Ota.TRIAL);
   if (trial === undefined || trial.slice(0, 2) !== "r ") {
     return;
   }
@@ -37,7 +31,8 @@ export function otaBoot(store: Store, telemetry: Telemetry, link: MqttLink, cloc
   check = clock.every(CHECK_MS, (): void => {
     if (link.isUp()) {
       clock.cancel(check);
-      confirm(store, telemetry, version, clock.nowMs());
+      store.erase(Ota.TRIAL);
+      sendOtaEvent(telemetry, "health", "confirmed", version, "", clock.nowMs());
     }
   });
 }

@@ -6,6 +6,7 @@
  * later. Every reply carries the command's id; every committed change is audited with the
  * technician's name.
  */
+import type { BundleSlot } from "../../hal/bundle-slot";
 import type { Hmac } from "../../hal/hmac";
 import type { Store } from "../../hal/store";
 import type { CellCal } from "./calibration";
@@ -15,6 +16,7 @@ import { CborWriter } from "./cbor-writer";
 import { CTR_RECORD, lastCounter, openCommand, replyHead, type OpenedCommand } from "./command-envelope";
 import { formatInt } from "./format";
 import { round } from "./math";
+import { handleOtaCommand } from "./ota-commands";
 import { encodeLanes, type LaneConfig } from "./shelf-config";
 import { SHOW_FIELDS, showReply } from "./shelf-show";
 import type { Telemetry } from "./telemetry";
@@ -45,6 +47,8 @@ export interface ShelfDevice {
   reconfigure(): void;
   streamFor(secs: number): void;
   reboot(): void;
+  /** The second slot bundle updates go through (ota-commands.ts). */
+  slot(): BundleSlot;
 }
 
 function reply(d: ShelfDevice, id: string, ok: boolean, fields: number): CborWriter {
@@ -167,6 +171,10 @@ export function handleShelfCommand(d: ShelfDevice, payload: string): void {
   });
   if (c.error !== "") {
     refuse(d, c.id, c.error, c.detail);
+    return;
+  }
+  if (c.cmd.slice(0, 4) === "ota_") {
+    handleOtaCommand(d, c);
     return;
   }
   const cell = checkFields(d, c);

@@ -1,5 +1,5 @@
 import type { BundleSlot } from "../bundle-slot";
-import { OTA_SLOT, OTA_TRIAL } from "../../firmware/core/ota-records";
+import { Ota } from "../../firmware/core/ota-records";
 import { espruinoSha256 } from "./hmac";
 
 /*
@@ -13,18 +13,18 @@ export function espruinoBundleSlot(target: string): BundleSlot {
   return {
     target: target,
     erase(): void {
-      storage.erase(OTA_SLOT);
+      storage.erase(Ota.SLOT);
     },
     write(offset: number, data: string, size: number): boolean {
-      return offset === 0 ? storage.write(OTA_SLOT, data, 0, size) : storage.write(OTA_SLOT, data, offset);
+      return offset === 0 ? storage.write(Ota.SLOT, data, 0, size) : storage.write(Ota.SLOT, data, offset);
     },
     /* Storage.read gives the file where it lies in flash (no copy into RAM), and SHA-256 reads it in place, natively where the build has it. */
     digest(size: number): string {
-      const data = storage.read(OTA_SLOT);
+      const data = storage.read(Ota.SLOT);
       return data !== undefined && data.length === size ? espruinoSha256()(data) : "";
     },
     activate(version: string): boolean {
-      return storage.write(OTA_TRIAL, "s " + version);
+      return storage.write(Ota.TRIAL, "s " + version);
     },
   };
 }

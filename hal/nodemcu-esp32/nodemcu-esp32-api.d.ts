@@ -85,8 +85,6 @@ interface LuaFile {
   /** The file itself, or undefined when the write failed. */
   write(this: LuaFile, data: string): LuaFile | undefined;
   close(this: LuaFile): boolean;
-  /** whence "set", "cur" or "end"; the position then, or undefined. */
-  seek(this: LuaFile, whence: string, offset: number): number | undefined;
 }
 
 /** Lua's io library: on dev-esp32, file contents go through it (the file module has no open). */
@@ -96,9 +94,6 @@ declare namespace io {
 
 declare namespace file {
   function remove(name: string): void;
-  /** False when from is missing or to exists. */
-  function rename(from: string, to: string): boolean;
-  function exists(name: string): boolean;
 }
 
 declare function print(text: string): void;

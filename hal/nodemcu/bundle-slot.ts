@@ -1,14 +1,12 @@
 import type { BundleSlot } from "../bundle-slot";
 import type { Store } from "../store";
-import { OTA_SLOT, OTA_TRIAL } from "../../firmware/core/ota-records";
+import { Ota } from "../../firmware/core/ota-records";
 
 /*
  * The second slot as a SPIFFS file, on both chips: the ESP8266 opens files with file.open, the
- * ESP32 (dev-esp32) with io.open, whose handles have the same methods. The switch is two renames,
- * done here (the app's code is in LFS or already compiled, not read from its file while it runs):
- * aisle-APP.lua becomes aisle-APP.old and the slot becomes aisle-APP.lua, between two trial
- * records, so that init.lua (tools/build/ota-loaders.ts) finds a whole bundle whenever the power
- * is cut. The bundle file's name stays the one `aisle flash` uploads.
+ * ESP32 (dev-esp32) with io.open, whose handles have the same methods. The switch is init.lua's
+ * (tools/build/ota-loaders.ts), at the next boot, as Espruino's is .boot0's: aisle-APP.lua
+ * becomes aisle-APP.old and the slot aisle-APP.lua, the names `aisle flash` uploads.
  */
 
 /** A file handle, as both chips' have it (methods called with a colon). */
@@ -16,78 +14,51 @@ export interface SlotFile {
   read(bytes: number): string | undefined;
   /** true (ESP8266) or the handle (ESP32); undefined when the write failed. */
   write(data: string): unknown;
-  seek(whence: string, offset: number): number | undefined;
   close(): unknown;
 }
 
-/** What a piece of the slot is read in: one SPIFFS page's worth, several times over. */
-const READ_BYTES = 1024;
-
+/** The file module's functions the slot uses: the ESP8266's file module itself; on the ESP32, io.open beside its file module. */
 export interface NodemcuFiles {
-  open(name: string, mode: string): SlotFile | undefined;
-  rename(from: string, to: string): boolean;
-  exists(name: string): boolean;
-  remove(name: string): void;
+  open(this: void, name: string, mode: string): SlotFile | undefined;
+  remove(this: void, name: string): void;
 }
 
-/** The slot for target ("BOARD/APP"), whose bundle is aisle-APP.lua. */
+/** The slot for target ("BOARD/APP"); store holds the trial record. */
 export function nodemcuBundleSlot(target: string, files: NodemcuFiles, store: Store): BundleSlot {
-  const parts = target.split("/");
-  const app = parts[parts.length - 1];
   return {
     target: target,
     erase(): void {
-      files.remove(OTA_SLOT);
+      files.remove(Ota.SLOT);
     },
     write(offset: number, data: string): boolean {
-      const f = files.open(OTA_SLOT, offset === 0 ? "w" : "r+");
-      if (f === undefined) {
-        return false;
+      // Appended: the firmware writes in order. A write SPIFFS lost, or one a power cut left behind, is found by the digest at commit.
+      const f = files.open(Ota.SLOT, offset === 0 ? "w" : "a");
+      const ok = f !== undefined && f.write(data) !== undefined;
+      if (f !== undefined) {
+        f.close();
       }
-      const ok = f.seek("set", offset) === offset && f.write(data) !== undefined;
-      // The ESP8266's close returns nothing: a write SPIFFS lost is found by the digest at commit.
-      f.close();
       return ok;
     },
+    /* In pieces of 1 KB, a few SPIFFS pages: the bundle is never whole in the heap. */
     digest(size: number): string {
-      const f = files.open(OTA_SLOT, "r");
+      const f = files.open(Ota.SLOT, "r");
       if (f === undefined) {
         return "";
       }
       const hash = crypto.new_hash("SHA256");
       let n = 0;
-      let piece = f.read(READ_BYTES);
+      let piece = f.read(1024);
       while (piece !== undefined && piece.length > 0) {
         hash.update(piece);
         n = n + piece.length;
-        piece = f.read(READ_BYTES);
+        piece = f.read(1024);
       }
       f.close();
       const digest = hash.finalize();
       return n === size ? digest : "";
     },
     activate(version: string): boolean {
-      const bundle = "aisle-" + app + ".lua";
-      const previous = "aisle-" + app + ".old";
-      if (!files.exists(OTA_SLOT) || !files.exists(bundle)) {
-        return false;
-      }
-      files.remove(previous);
-      if (!store.write(OTA_TRIAL, "s " + version)) {
-        return false;
-      }
-      if (!files.rename(bundle, previous)) {
-        store.erase(OTA_TRIAL);
-        return false;
-      }
-      if (!files.rename(OTA_SLOT, bundle)) {
-        files.rename(previous, bundle);
-        store.erase(OTA_TRIAL);
-        return false;
-      }
-      // Were this write lost, init.lua would find "s" and no slot: the switch was made, on trial all the same.
-      store.write(OTA_TRIAL, "t " + version);
-      return true;
+      return store.write(Ota.TRIAL, "s " + version);
     },
   };
 }

@@ -39,8 +39,6 @@ interface NodeMcuFile {
   /** Up to n bytes; undefined at the end of the file. */
   read(this: NodeMcuFile, n: number): string | undefined;
   write(this: NodeMcuFile, data: string): boolean | undefined;
-  /** whence "set", "cur" or "end"; the position then, or undefined. */
-  seek(this: NodeMcuFile, whence: string, offset: number): number | undefined;
   close(this: NodeMcuFile): void;
 }
 
@@ -50,9 +48,6 @@ declare namespace file {
   function remove(name: string): void;
   /** mode "r", "w", "a", "r+", "w+" or "a+"; undefined when the file cannot be opened. */
   function open(name: string, mode: string): NodeMcuFile | undefined;
-  /** False when from is missing or to exists. */
-  function rename(from: string, to: string): boolean;
-  function exists(name: string): boolean;
 }
 
 declare namespace node {

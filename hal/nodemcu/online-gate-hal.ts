@@ -5,7 +5,8 @@ import { nodemcuGateIo } from "./gate-io";
 import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuSystem } from "./system";
-import { esp8266BundleSlot } from "./file-slot";
+import { nodemcuBundleSlot } from "./bundle-slot";
+import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
@@ -13,6 +14,6 @@ export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => esp8266BundleSlot(board.id + "/gate"),
+    slot: (): BundleSlot => nodemcuBundleSlot(board.id + "/gate", file, nodemcuFileStore()),
   };
 }

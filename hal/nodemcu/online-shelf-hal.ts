@@ -5,7 +5,8 @@ import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
 import { nodemcuSystem } from "./system";
-import { esp8266BundleSlot } from "./file-slot";
+import { nodemcuBundleSlot } from "./bundle-slot";
+import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
@@ -13,6 +14,6 @@ export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => esp8266BundleSlot(board.id + "/shelf"),
+    slot: (): BundleSlot => nodemcuBundleSlot(board.id + "/shelf", file, nodemcuFileStore()),
   };
 }

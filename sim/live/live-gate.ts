@@ -26,6 +26,8 @@ export interface LiveGateOptions {
   deviceId: string;
   /** The device's 32-byte HMAC key: the device's config has it, and so does the admission server. */
   key: Buffer;
+  /** Its 32-byte key for bundle updates (docs/ota.md), in its config; without one it refuses them. */
+  otaKey?: Buffer;
   user?: string;
   password?: string;
   /** Virtual time per wall time (≥ 1), or "max". */

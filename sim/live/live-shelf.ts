@@ -24,6 +24,8 @@ export interface LiveShelfOptions {
   deviceId: string;
   /** The device's 32-byte HMAC key. */
   key: Buffer;
+  /** Its 32-byte key for bundle updates (docs/ota.md); without one it refuses them. */
+  otaKey?: Buffer;
   user?: string;
   password?: string;
   /** Virtual time per wall time (≥ 1), or "max". */
@@ -47,10 +49,10 @@ export interface LiveShelf {
 }
 
 /** The device config record the firmware reads (firmware/core/device-config.ts). */
-export function deviceConfigRecord(o: { deviceId: string; brokerUrl: string; key: Buffer; user?: string; password?: string; keepaliveS?: number }): string {
+export function deviceConfigRecord(o: { deviceId: string; brokerUrl: string; key: Buffer; otaKey?: Buffer; user?: string; password?: string; keepaliveS?: number }): string {
   const url = new URL(o.brokerUrl);
   if (url.protocol !== "mqtt:") throw new Error(`${o.brokerUrl}: the virtual boards speak plain MQTT (mqtt://host:port)`);
-  const body = { v: 1, id: o.deviceId, host: url.hostname, port: Number(url.port || 1883), user: o.user ?? "", pass: o.password ?? "", key: o.key, keepalive_s: o.keepaliveS ?? 30 };
+  const body = { v: 1, id: o.deviceId, host: url.hostname, port: Number(url.port || 1883), user: o.user ?? "", pass: o.password ?? "", key: o.key, keepalive_s: o.keepaliveS ?? 30, ...(o.otaKey ? { ota_key: o.otaKey } : {}) };
   return Buffer.from(new Encoder({ useRecords: false, tagUint8Array: false }).encode(body)).toString("latin1");
 }
 

@@ -27,7 +27,7 @@ function file.rename(old, new)
 end
 
 -- file.open (the ESP8266's; dev-esp32 has none, file-esp32.lua takes it away): a file object
--- whose read(n), write(s), seek(whence, offset) and close() are called with a colon. The flashing
+-- whose read(n), write(s) and close() are called with a colon (what the ports use). The flashing
 -- REPL (sim/flash/nodemcu-repl-modules.lua) gives a fuller one, with the module-level forms.
 local Fd = {}
 Fd.__index = Fd
@@ -54,13 +54,6 @@ function Fd:write(data)
   vb.fs[self.name] = s:sub(1, self.pos) .. string.rep("\0", self.pos - #s) .. data .. s:sub(self.pos + #data + 1)
   self.pos = self.pos + #data
   return true
-end
-
-function Fd:seek(whence, offset)
-  local base = (whence == "set" and 0) or (whence == "end" and #(vb.fs[self.name] or "")) or self.pos
-  if self.closed or base + (offset or 0) < 0 then return nil end
-  self.pos = base + (offset or 0)
-  return self.pos
 end
 
 function Fd:close()

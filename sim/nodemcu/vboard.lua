@@ -234,7 +234,9 @@ for line in lines() do
     local boot = coroutine.create(function() vb.call(chunk) vb.run_tasks() end)
     local booted, boot_err = coroutine.resume(boot)
     if not booted then panic(boot_err) end
-    boot = nil
+    -- init.lua's chunk goes too: on the chip nothing holds it once it has run (only closures it
+    -- left, such as a boot loader's timer, keep their part of it).
+    boot, chunk = nil, nil
     collectgarbage("collect")
     vb.write(string.format("~heap %d\n", math.floor(collectgarbage("count") * 1024 - baseline_bytes)))
     vb.flush()

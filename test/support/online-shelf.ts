@@ -21,6 +21,8 @@ export interface OnlineShelfOptions {
   trace: string;
   device: string;
   key: Buffer;
+  /** The device's key for bundle updates (docs/ota.md), in its record. */
+  otaKey?: Buffer;
   speed: number | "max";
   /** The technician's name in audit records. */
   tech?: string;
@@ -31,7 +33,7 @@ export interface OnlineShelfOptions {
 export async function onlineShelf(broker: Mosquitto, o: OnlineShelfOptions): Promise<OnlineShelf> {
   const online = await MqttWatch.open(broker.url, `aisle/v1/${o.device}/status`);
   const watch = await MqttWatch.open(broker.url, `aisle/v1/${o.device}/${o.watch ?? "#"}`);
-  const live = await startLiveShelf({ board: o.board, trace: o.trace, brokerUrl: broker.url, deviceId: o.device, key: o.key, speed: o.speed });
+  const live = await startLiveShelf({ board: o.board, trace: o.trace, brokerUrl: broker.url, deviceId: o.device, key: o.key, otaKey: o.otaKey, speed: o.speed });
   await online.until(() => online.seen.some((s) => s.body.state === "online"), `${o.device} online`);
   await online.close();
   const tech = await DeviceClient.connect(broker.url, o.device, o.key, o.tech ?? "alice");

@@ -7,6 +7,7 @@ import { boardConstants, loadBoard, type BoardFile, type ConstantOptions } from 
 import { type AppName, portFor, writeEntry } from "./entry.ts";
 import { espruinoBundle } from "./espruino-bundle.ts";
 import { luaBundle } from "./lua-bundle.ts";
+import { espruinoBoot0, otaInitLua } from "./ota-loaders.ts";
 import { bootJsVars } from "../../sim/espruino/jsvar-app.ts";
 import { deviceConfigRecord } from "../../sim/live/live-shelf.ts";
 import { bootLuaHeap, footprintInterpreters } from "../../sim/runners/lua-boot.ts";
@@ -54,7 +55,9 @@ export function bundleFileName(board: BoardFile, app: AppName): string {
   return board.platform === "espruino" ? `aisle-${app}.js` : `aisle-${app}.lua`;
 }
 
-function initLua(board: BoardFile, app: AppName): string {
+/* On MQTT, init.lua is also the boot loader of bundle updates (tools/build/ota-loaders.ts): the file names stay what aisle flash uploads. */
+function initLua(board: BoardFile, app: AppName, mqtt: boolean): string {
+  if (mqtt) return otaInitLua(board.id, board.mcu, app, bundleFileName(board, app));
   return `-- aisle: boots the ${app} app on ${board.id} (written by aisle build).\n` +
     `-- An error stops here instead of rebooting in a loop, so the REPL stays reachable.\n` +
     `local ok, err = pcall(dofile, "${bundleFileName(board, app)}")\n` +
@@ -78,11 +81,11 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
   const files: Record<string, string> = {};
   let appBytes: number | undefined;
   if (board.platform === "espruino") {
-    const bundled = await espruinoBundle(entry, app);
+    const bundled = await espruinoBundle(entry, app, opts.link === "mqtt" ? espruinoBoot0() : undefined);
     files[bundleFileName(board, app)] = bundled.installer;
     appBytes = bundled.appBytes;
   } else {
-    files["init.lua"] = initLua(board, app);
+    files["init.lua"] = initLua(board, app, opts.link === "mqtt");
     files[bundleFileName(board, app)] = luaBundle(entry, board.lua!, bundleFileName(board, app), port);
   }
   const sizes = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]));

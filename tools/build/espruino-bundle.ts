@@ -136,10 +136,11 @@ function heatshrink(): { compress(data: Uint8Array): Uint8Array } {
  * Each chunk travels heatshrink-compressed (Espruino's built-in module undoes it) and is
  * stored plain: Storage.write takes the decompressed ArrayBuffer as it is, with no string copy. The installer is top-level statements, not a function (whose own source would
  * be copied). It rewrites the app only when the version marker differs, so flash is not worn at
- * every boot and a power cut mid-write is repaired next time.
+ * every boot and a power cut mid-write is repaired next time. boot0, given for an app on MQTT, is
+ * written as .boot0: the boot loader of bundle updates, which runs before .bootcde.
  */
-export function flashInstaller(app: AppName, code: string): string {
-  const version = `${app}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`;
+export function flashInstaller(app: AppName, code: string, boot0?: string): string {
+  const version = `${app}-${createHash("sha256").update(code).update(boot0 ?? "").digest("hex").slice(0, 12)}`;
   const hs = heatshrink();
   const pack = (part: string) => Buffer.from(hs.compress(new Uint8Array(Buffer.from(part, "latin1")))).toString("base64");
   // As few chunks as fit: each compresses on its own, so fewer chunks make a smaller installer.
@@ -151,6 +152,8 @@ export function flashInstaller(app: AppName, code: string): string {
   }
   const size = Math.ceil(code.length / chunks.length);
   const lines = [`var S$=require("Storage"),H$=require("heatshrink");if(S$.read("aisle.v")!=="${version}"){S$.erase("aisle.v");`];
+  // An app on MQTT: the boot loader of bundle updates (tools/build/ota-loaders.ts), and no trial left over from before.
+  if (boot0 !== undefined) lines.push(`S$.write(".boot0",${JSON.stringify(boot0)});S$.erase("ota.t");`);
   chunks.forEach((packed, i) => {
     const at = i * size;
     lines.push(`S$.write("${BOOT_CODE}",H$.decompress(atob("${packed}")),${at}${at === 0 ? `,${code.length}` : ""});`);
@@ -177,7 +180,7 @@ export async function espruinoApp(entry: string): Promise<string> {
 }
 
 /** What `aisle build` writes for an Espruino board: the installer, and the size of the app it stores. */
-export async function espruinoBundle(entry: string, app: AppName): Promise<{ installer: string; appBytes: number }> {
+export async function espruinoBundle(entry: string, app: AppName, boot0?: string): Promise<{ installer: string; appBytes: number }> {
   const code = (await espruinoApp(entry)).trim();
-  return { installer: flashInstaller(app, code), appBytes: code.length };
+  return { installer: flashInstaller(app, code, boot0), appBytes: code.length };
 }

@@ -22,14 +22,20 @@ import { REPO } from "../paths.ts";
 export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
   // Payloads are made a few times a minute (an event, a fault, periodic health) or, while streaming, once a batch.
-  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/shelf-payloads"],
+  // A boot not on trial keeps nothing of bundle updates (ota-boot.ts); their commands come with the others.
+  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/shelf-payloads", "firmware/core/ota-boot"],
   "firmware/apps/shelf/stored-pipeline": ["firmware/core/calibration-store"],
   // An episode ends a few times a minute at most: its attribution need not stay.
   "firmware/core/shelf-pipeline": ["firmware/core/episode-resolve"],
   // The status and each outbox message's head: the CBOR writer is loaded with them, not kept.
   "firmware/core/telemetry": ["firmware/core/telemetry-payloads"],
   // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay.
-  "firmware/apps/gate/online": ["firmware/core/gate-commands", "firmware/core/device-config", "firmware/core/boot-count"],
+  "firmware/apps/gate/online": ["firmware/core/gate-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/ota-boot"],
+  // The second slot of bundle updates: its code is loaded for the command that uses it.
+  "hal/nodemcu/online-shelf-hal": ["hal/nodemcu/bundle-slot"],
+  "hal/nodemcu/online-gate-hal": ["hal/nodemcu/bundle-slot"],
+  "hal/nodemcu-esp32/online-shelf-hal": ["hal/nodemcu-esp32/bundle-slot"],
+  "hal/nodemcu-esp32/online-gate-hal": ["hal/nodemcu-esp32/bundle-slot"],
 };
 
 /** Lazily loaded modules whose module-level variables are one call's scratch, set afresh by each. */
