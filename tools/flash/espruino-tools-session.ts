@@ -38,11 +38,18 @@ export class EspruinoToolsSession {
       const E = await espruinoTools();
       const s = new EspruinoToolsSession(E, port, opts);
       const release = captureEspruinoTools(opts.log, () => s.muted);
+      // EspruinoTools also shapes bundles in this process (tools/build/espruino-bundle.ts): it gets its settings and board back.
+      const config = { ...E.Config };
+      const env = E.Core.Env.getData();
+      const envBefore = { ...env };
       try {
         return await fn(s);
       } finally {
         await s.close();
         release();
+        Object.assign(E.Config, config);
+        for (const k of Object.keys(env)) delete env[k];
+        Object.assign(env, envBefore);
       }
     });
     queue = turn.catch(() => {});
