@@ -144,6 +144,23 @@ program.command("calibrate")
     process.exitCode = await (await import("./commands/calibrate.ts")).calibrateCommand(action, opts);
   });
 
+program.command("ota")
+  .description("update a device's app bundle over MQTT, signed with the fleet's key: build (or --bundle), sign, send, and wait until the device runs it and confirms it, or its boot loader rolls it back (docs/ota.md)")
+  .option("--board <id>", "the device's board (the bundle is built for it)")
+  .addOption(new Option("--app <app>", "the device's app").choices(["shelf", "gate"]))
+  .option("--device <id>", "the device id")
+  .option("--broker <url>", "the broker", "mqtt://127.0.0.1:1883")
+  .option("--fleet-key-file <file>", "the fleet's 32-byte key, 64 hex digits: the device's own OTA key is derived from it (never on a device)")
+  .option("--key-file <file>", "the device's command key, 64 hex digits (or set AISLE_DEVICE_KEY)")
+  .option("--technician <name>", "your name, for the device's audit log (default: AISLE_TECH, else your login)")
+  .option("--bundle <file>", "send this bundle rather than build one: aisle-APP.lua, or the Espruino installer aisle-APP.js (its app is sent)")
+  .option("--version <v>", "the bundle's version (default: APP-<first 12 hex digits of its SHA-256>)")
+  .option("--wait-s <s>", "how long to wait for the device to confirm or roll back (default 180)")
+  .option("--json", "print the outcome as JSON")
+  .action(async (opts) => {
+    process.exitCode = await (await import("./commands/ota.ts")).otaCommand(opts);
+  });
+
 program.command("record")
   .description("record a live shelf's raw samples into a trace (NAME.trace.csv), with its calibration and lanes: the field-to-QA loop")
   .option("--broker <url>", "the broker", "mqtt://127.0.0.1:1883")
@@ -178,7 +195,7 @@ program.command("check")
   });
 
 /** Errors that say what is wrong with the input: printed as one message, not a stack. */
-const KNOWN = ["DeviceError", "UsageError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
+const KNOWN = ["DeviceError", "UsageError", "OtaError", "BoardError", "DialectError", "BudgetError", "CompileError", "TraceError"];
 
 try {
   await program.parseAsync(process.argv);

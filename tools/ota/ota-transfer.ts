@@ -36,7 +36,7 @@ function refusal(cmd: string, r: Reply): string {
 async function command(client: DeviceClient, cmd: string, fields: Record<string, unknown>, timeoutMs: number): Promise<Reply> {
   for (let i = 1; ; i++) {
     try {
-      const r = await client.command(cmd, fields, timeoutMs); if (process.env.OTA_DEBUG) console.log(cmd, JSON.stringify(r)); return r;
+      return await client.command(cmd, fields, timeoutMs);
     } catch (e) {
       if (!(e instanceof DeviceError) || i >= TRIES) throw e;
     }
