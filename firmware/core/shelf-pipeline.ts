@@ -4,7 +4,7 @@ import { round } from "./math";
 import { Cell, Fault, filterBatch, newCell } from "./cell-filter";
 import { resolveEpisode } from "./episode-resolve";
 import { Lane, laneActive, laneLevelG, lanePush, laneReset, newLane } from "./lane-detector";
-import type { LaneConfig } from "./shelf-config";
+import { compactLane, LaneCfg, laneConfigOf, type CompactLane, type LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 import type { CellPins } from "../../hal/board";
 
@@ -72,7 +72,7 @@ function reportFaults(onHealth: (h: HealthEvent) => void, s: number[], cell: num
 export const enum Pipe {
   CELLS = 0,
   LANES = 1,
-  /** Each cell's calibration (flat-cal.ts), and the lanes' configuration. */
+  /** Each cell's calibration (flat-cal.ts), and each lane's configuration (a CompactLane, shelf-config.ts). */
   CAL = 2,
   CONFIG = 3,
   /** Where events and health go. */
@@ -83,7 +83,7 @@ export const enum Pipe {
   SEQ = 7,
 }
 
-export type ShelfPipeline = [number[][], number[][], number[][], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
+export type ShelfPipeline = [number[][], number[][], number[][], CompactLane[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
 
 /** cal: each cell's calibration; ratesSps: each cell's nominal rate (cellRates); the lanes; then where events and health go. Exported at the end: reconfigured calls it. */
 function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[], onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): ShelfPipeline {
@@ -94,24 +94,26 @@ function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[],
     cells.push(newCell(ratesSps[c]));
     flat.push(flatCal(cal[c]));
   }
+  const compact: CompactLane[] = [];
   for (let i = 0; i < config.length; i++) {
     lanes.push(newLane());
+    compact.push(compactLane(config[i]));
     const lead = config[i].cells.length > 0 ? cells[config[i].cells[0]] : undefined;
     if (lead !== undefined && lead[Cell.LEAD_LANE] < 0) {
       lead[Cell.LEAD_LANE] = i;
     }
   }
-  return [cells, lanes, flat, config, onEvent, onHealth, -1, 0];
+  return [cells, lanes, flat, compact, onEvent, onHealth, -1, 0];
 }
 
 function laneBlock(p: ShelfPipeline, lane: number, n: number, tStartMs: number, tMs: number): void {
   const lanes = p[Pipe.LANES];
   const d = lanes[lane];
-  const cells = p[Pipe.CONFIG][lane].cells;
+  const config = p[Pipe.CONFIG][lane];
   let grams = 0;
   let varianceG = 0;
-  for (let j = 0; j < cells.length; j++) {
-    const s = p[Pipe.CELLS][cells[j]];
+  for (let j = LaneCfg.CELLS; j < config.length; j++) {
+    const s = p[Pipe.CELLS][config[j] as number];
     if (s[Cell.READY] === 0) {
       return;
     }
@@ -201,6 +203,15 @@ export function pipelineCal(p: ShelfPipeline): CellCal[] {
     cal.push(cellCalOf(p[Pipe.CAL][c]));
   }
   return cal;
+}
+
+/** The lanes the pipeline has, as LaneConfigs. */
+export function pipelineLanes(p: ShelfPipeline): LaneConfig[] {
+  const lanes: LaneConfig[] = [];
+  for (let i = 0; i < p[Pipe.CONFIG].length; i++) {
+    lanes.push(laneConfigOf(p[Pipe.CONFIG][i]));
+  }
+  return lanes;
 }
 
 /** The pipeline afresh, on the same cells and with the same callbacks, for a calibration or lanes that changed. */

@@ -12,23 +12,23 @@ function arm(ms: number, mode: number, fn: () => void): number {
   const handle = nextHandle;
   nextHandle++;
   const t = tmr.create();
-  const once = mode === tmr.ALARM_SINGLE;
-  t.alarm(Math.max(1, round(ms)), mode, (): void => {
-    if (once) {
-      timers[handle] = undefined;
-    }
-    fn();
-  });
+  t.alarm(Math.max(1, round(ms)), mode, fn);
   timers[handle] = t;
   return handle;
 }
 
+/* A periodic timer calls fn itself: a wrapper would be a closure and three upvalues more in the heap for as long as it runs. */
 export function everyMs(periodMs: number, fn: () => void): number {
   return arm(periodMs, tmr.ALARM_AUTO, fn);
 }
 
+/* A one-shot timer leaves the table when it fires; arm() gives it the handle nextHandle holds now. */
 export function afterMs(delayMs: number, fn: () => void): number {
-  return arm(delayMs, tmr.ALARM_SINGLE, fn);
+  const handle = nextHandle;
+  return arm(delayMs, tmr.ALARM_SINGLE, (): void => {
+    timers[handle] = undefined;
+    fn();
+  });
 }
 
 export function cancelTimer(handle: number): void {
