@@ -5,6 +5,7 @@ import type { CalibrationSession } from "../../core/calibration-session";
 import { monitorOf, monitorPush, monitorState } from "../../core/cell-monitor";
 import { FAULT_KINDS } from "../../core/cell-filter";
 import { loadDeviceConfig } from "../../core/device-config";
+import { otaBoot } from "../../core/ota-boot";
 import { openOutbox } from "../../core/outbox";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
 import type { ShelfEvent } from "../../core/shelf-event";
@@ -48,6 +49,7 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
   const system = hal.system;
   const store = hal.store;
   const hmac = hal.hmac;
+  const slot = hal.slot;
   const config = loadDeviceConfig(store);
   const key = config.key;
   const period = Number(store.read("cfg"));
@@ -80,12 +82,15 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
       reboot: (): void => {
         clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
       },
+      slot: slot,
     };
     handleShelfCommand(d, payload);
     session = d.session;
     healthPeriodS = d.healthPeriodS;
     rejected = d.rejected;
   };
+  // Bundle updates (docs/ota.md): reports a rollback its loader made, and confirms this bundle once up if it is on trial.
+  otaBoot(store, telemetry, hal.mqtt, clock);
   const onBatch = (cell: number, counts: number[], n: number, tLastMs: number, mean: number, variance: number, diffSq: number): void => {
     monitorPush(monitor, cell, mean, variance, n, tLastMs);
     pushBatch(pipeline, cell, counts, n, tLastMs, mean, variance, diffSq);
