@@ -74,8 +74,11 @@ export function handleOtaCommand(d: OtaDevice, c: OpenedCommand): void {
   const data = cmd === "ota_chunk" ? f.bytes("data", 1, Ota.MAX_CHUNK_BYTES) : "";
   let err = "";
   if (fresh) {
+    if (version.indexOf(" ") >= 0) {
+      f.reject("version");
+    }
     // On trial, the bundle running is not confirmed yet: its loader still needs the previous one.
-    err = f.bad !== "" || version.indexOf(" ") >= 0 ? "bad_field" : store.read(Ota.TRIAL) !== undefined ? "on_trial"
+    err = f.bad !== "" ? "bad_field" : store.read(Ota.TRIAL) !== undefined ? "on_trial"
       : loadDeviceConfig(store).otaKey === "" ? "no_ota_key" : "";
   } else if (cmd !== "ota_chunk" && cmd !== "ota_commit") {
     err = "unknown_cmd";
@@ -95,6 +98,8 @@ export function handleOtaCommand(d: OtaDevice, c: OpenedCommand): void {
     next = err === "" ? offset + data.length : next;
   } else if (err === "" && cmd === "ota_commit") {
     err = commit(d, sig, next, size, version);
+    // Refused, the slot was erased.
+    next = err === "" ? next : 0;
   }
   if (err === "" && cmd !== "ota_commit" && !store.write(Ota.SESSION, sig + formatInt(next) + " " + formatInt(size) + " " + version)) {
     err = "store_failed";
