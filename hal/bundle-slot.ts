@@ -1,10 +1,10 @@
 /**
  * The second slot an app bundle is updated through (docs/ota.md): a new bundle is written into it
- * in pieces, hashed where it lies (never whole in RAM: a bundle is 20-60 KB, an ESP8266 has
- * 1,700 JsVars or ~44 KB of Lua heap), and made the bundle of the next boot, on trial, with the
- * running one kept for the boot loader to restore. The boot loader is not the app's: Espruino's
- * .boot0 and NodeMCU's init.lua (tools/build/ota-loaders.ts); the two agree with the firmware
- * through the Store records of firmware/core/ota-records.ts.
+ * in pieces and hashed where it lies (never whole in RAM: a bundle is 20-65 KB, an ESP8266 has
+ * 1,700 JsVars or ~44 KB of Lua heap). The switch to it is the boot loader's, at the next boot,
+ * once the firmware has written the trial record (Ota.TRIAL, "s VERSION"): the boot loaders are
+ * not the app's (Espruino's .boot0, NodeMCU's init.lua: tools/build/ota-loaders.ts) and agree
+ * with the firmware through the Store records of firmware/core/ota-records.ts.
  * Espruino: Storage files (hal/espruino/bundle-slot.ts); NodeMCU: SPIFFS files
  * (hal/nodemcu/bundle-slot.ts, hal/nodemcu-esp32/bundle-slot.ts).
  */
@@ -20,9 +20,4 @@ export interface BundleSlot {
   write(offset: number, data: string, size: number): boolean;
   /** SHA-256 of the slot's bytes, as 32 bytes, read in pieces; "" when it holds other than size bytes. */
   digest(size: number): string;
-  /**
-   * Makes the slot the bundle of the next boot, on trial for `version`, the running bundle kept
-   * as the previous one; false when the Store refused. The caller then reboots.
-   */
-  activate(version: string): boolean;
 }

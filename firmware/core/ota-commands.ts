@@ -34,21 +34,21 @@ export interface OtaDevice {
 
 /**
  * What a bundle's signature is the MAC of, under the device's OTA key: the board and app it was
- * built for ("BOARD/APP"), its version, size and SHA-256 (32 bytes). The host signs the same
+ * built for ("BOARD/APP"), its version and its SHA-256 (32 bytes; its size is in it). The host signs the same
  * (tools/ota/bundle-signature.ts), so only this short message is ever MACed in RAM.
  */
-export function otaMessage(target: string, version: string, size: number, digest: string): string {
-  return "aisle-ota/v1\n" + target + "\n" + version + "\n" + formatInt(size) + "\n" + digest;
+export function otaMessage(target: string, version: string, digest: string): string {
+  return "aisle-ota/v1\n" + target + "\n" + version + "\n" + digest;
 }
 
-/** Checks the slot (size, signature) and switches to it at the next boot: "" or why not, the slot then erased. */
+/** Checks the slot (size, signature) and has the boot loader switch to it at the next boot (the trial record): "" or why not, the slot then erased. */
 function commit(d: OtaDevice, sig: string, next: number, size: number, version: string): string {
   const slot = d.slot();
   const digest = next === size ? slot.digest(size) : "";
   // ota_begin found the key: were it gone since, the MAC under "" would not match.
   const why = digest === "" ? "short"
-    : !sameBytes(d.hmac.sha256(loadDeviceConfig(d.store).otaKey, otaMessage(slot.target, version, size, digest)), sig) ? "bad_signature"
-      : !slot.activate(version) ? "store_failed" : "";
+    : !sameBytes(d.hmac.sha256(loadDeviceConfig(d.store).otaKey, otaMessage(slot.target, version, digest)), sig) ? "bad_signature"
+      : !d.store.write(Ota.TRIAL, "s " + version) ? "store_failed" : "";
   d.store.erase(Ota.SESSION);
   if (why !== "") {
     slot.erase();

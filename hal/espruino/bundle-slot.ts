@@ -23,8 +23,5 @@ export function espruinoBundleSlot(target: string): BundleSlot {
       const data = storage.read(Ota.SLOT);
       return data !== undefined && data.length === size ? espruinoSha256()(data) : "";
     },
-    activate(version: string): boolean {
-      return storage.write(Ota.TRIAL, "s " + version);
-    },
   };
 }

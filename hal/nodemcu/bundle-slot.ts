@@ -1,5 +1,4 @@
 import type { BundleSlot } from "../bundle-slot";
-import type { Store } from "../store";
 import { Ota } from "../../firmware/core/ota-records";
 
 /*
@@ -23,8 +22,8 @@ export interface NodemcuFiles {
   remove(this: void, name: string): void;
 }
 
-/** The slot for target ("BOARD/APP"); store holds the trial record. */
-export function nodemcuBundleSlot(target: string, files: NodemcuFiles, store: Store): BundleSlot {
+/** The slot for target ("BOARD/APP"). */
+export function nodemcuBundleSlot(target: string, files: NodemcuFiles): BundleSlot {
   return {
     target: target,
     erase(): void {
@@ -48,7 +47,7 @@ export function nodemcuBundleSlot(target: string, files: NodemcuFiles, store: St
       const hash = crypto.new_hash("SHA256");
       let n = 0;
       let piece = f.read(1024);
-      while (piece !== undefined && piece.length > 0) {
+      while (piece !== undefined) {
         hash.update(piece);
         n = n + piece.length;
         piece = f.read(1024);
@@ -56,9 +55,6 @@ export function nodemcuBundleSlot(target: string, files: NodemcuFiles, store: St
       f.close();
       const digest = hash.finalize();
       return n === size ? digest : "";
-    },
-    activate(version: string): boolean {
-      return store.write(Ota.TRIAL, "s " + version);
     },
   };
 }

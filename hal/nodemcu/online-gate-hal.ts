@@ -6,7 +6,6 @@ import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuSystem } from "./system";
 import { nodemcuBundleSlot } from "./bundle-slot";
-import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
@@ -16,6 +15,6 @@ export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => nodemcuBundleSlot(name, file, nodemcuFileStore()),
+    slot: (): BundleSlot => nodemcuBundleSlot(name, file),
   };
 }

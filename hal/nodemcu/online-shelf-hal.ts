@@ -6,7 +6,6 @@ import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
 import { nodemcuSystem } from "./system";
 import { nodemcuBundleSlot } from "./bundle-slot";
-import { nodemcuFileStore } from "./file-store";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
@@ -16,6 +15,6 @@ export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
     mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
-    slot: (): BundleSlot => nodemcuBundleSlot(name, file, nodemcuFileStore()),
+    slot: (): BundleSlot => nodemcuBundleSlot(name, file),
   };
 }

@@ -1,7 +1,7 @@
 /*
  * A bundle's signature, as the device checks it (firmware/core/ota-signature.ts, the same
  * message): HMAC-SHA256 under the device's OTA key of the board and app it was built for, its
- * version, its size and its SHA-256.
+ * version and its SHA-256.
  */
 import { createHash, createHmac } from "node:crypto";
 import { otaMessage } from "../../firmware/core/ota-commands.ts";
@@ -17,7 +17,7 @@ export interface SignedBundle {
 
 export function signBundle(otaKey: Buffer, target: string, version: string, bytes: Buffer): SignedBundle {
   const digest = createHash("sha256").update(bytes).digest().toString("latin1");
-  const message = Buffer.from(otaMessage(target, version, bytes.length, digest), "latin1");
+  const message = Buffer.from(otaMessage(target, version, digest), "latin1");
   return { target, version, bytes, sig: createHmac("sha256", otaKey).update(message).digest() };
 }
 
