@@ -23,7 +23,7 @@ export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   // Commands come a few times a year; the device config and the calibration record are read once, at boot.
   // Payloads are made a few times a minute (an event, a fault, periodic health) or, while streaming, once a batch.
   // A boot not on trial keeps nothing of bundle updates (ota-boot.ts); their commands come with the others.
-  "firmware/apps/shelf/online": ["firmware/core/shelf-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/shelf-payloads", "firmware/core/ota-boot"],
+  "firmware/apps/shelf/online": ["firmware/apps/shelf/shelf-command", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/shelf-payloads", "firmware/core/ota-boot"],
   "firmware/apps/shelf/stored-pipeline": ["firmware/core/calibration-store"],
   // An episode ends a few times a minute at most: its attribution need not stay.
   "firmware/core/shelf-pipeline": ["firmware/core/episode-resolve"],
