@@ -53,7 +53,7 @@ export function otaInitLua(boardId: string, mcu: "esp8266" | "esp32", app: strin
   const previous = bundle.replace(/\.lua$/, ".old");
   // Written small: on the ESP8266 it is flash the bundle budget counts. tmr.ALARM_SINGLE is 0.
   return [
-    `-- aisle ${app}, ${boardId}: boot, roll back (docs/ota.md)`,
+    `-- aisle ${app}: boot, roll back (docs/ota.md)`,
     `local A,O,T,F="${bundle}","${previous}","${TRIAL}",file`,
     mcu === "esp32"
       ? `local function get(n) local f=io.open(n) if f then local d=f:read("a") f:close() return d end end local function put(n,d) local f=io.open(n,"w") if f then f:write(d) f:close() end end`

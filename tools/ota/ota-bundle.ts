@@ -47,7 +47,7 @@ export async function otaBundle(boardId: string, app: AppName, file?: string): P
       throw new UsageError(`--bundle ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     }
     if (raw.length === 0) throw new UsageError(`--bundle ${file}: the file is empty`);
-    if (board.platform === "nodemcu" && raw.toString("latin1").startsWith("-- aisle: boots")) {
+    if (board.platform === "nodemcu" && /^-- aisle[ :]/.test(raw.toString("latin1"))) {
       throw new UsageError(`--bundle ${file}: that is init.lua; the bundle is ${bundleFileName(board, app)}`);
     }
     const bytes = board.platform === "espruino" ? appOfInstaller(raw.toString("latin1")) ?? raw : raw;
