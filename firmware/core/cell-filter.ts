@@ -39,7 +39,8 @@ export function faultName(kind: number): string {
  * A cell's state is one array of numbers, these its slots, rather than an object of a score of
  * fields: on NodeMCU an array slot is 12 bytes of Lua heap where a field is 28, rounded up to a
  * power of two (docs/lua-heap.md). The filter's slots come first; the pipeline keeps its own
- * bookkeeping of the cell in the same array (shelf-pipeline.ts), one table a cell.
+ * bookkeeping of the cell in the same array (shelf-pipeline.ts), one table a cell. newCell
+ * (pipeline-setup.ts) makes a fresh one.
  */
 export const enum Cell {
   /** The last raw sample, and how many samples in a row have repeated it. */
@@ -69,22 +70,6 @@ export const enum Cell {
   REPORTED = 18,
   GLITCHES = 19,
   LEAD_LANE = 20,
-}
-
-/** A fresh cell's state, slot by slot in the order of Cell: an array literal is sized exactly in Lua, where pushes round it up to a power of two. */
-export function newCell(rateSps: number): number[] {
-  return [
-    0, 0, // LAST_RAW, SAME_RAW
-    0, 0, 0, // R0, R1, PRIMED
-    Fault.NONE, // FAULT
-    0, 0, 0, // GRAMS, VARIANCE_G, READY
-    NaN, // LAST_OUT
-    rateSps, // RATE_SPS
-    0, 0, 0, 0, 0, // COUNTS of each kind
-    -1, 0, // LAST_BATCH_MS, BATCH_GAP_MS
-    Fault.NONE, 0, // REPORTED, GLITCHES
-    -1, // LEAD_LANE
-  ];
 }
 
 const MAX_COUNT = 8388607;

@@ -7,11 +7,11 @@
 import { laneVerdict } from "./count-estimate";
 import { attribute, type EpisodeLane } from "./episode";
 import { Lane, laneActive, laneLevelG } from "./lane-detector";
-import { LaneCfg, type CompactLane } from "./shelf-config";
+import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 
 /** Attributes the episode's settled lanes together and publishes what each one moved; seq is the pipeline's last event's, and the last one published comes back. */
-export function resolveEpisode(lanes: number[][], config: CompactLane[], tMs: number, seq: number, onEvent: (e: ShelfEvent) => void): number {
+export function resolveEpisode(lanes: number[][], config: LaneConfig[], tMs: number, seq: number, onEvent: (e: ShelfEvent) => void): number {
   const members: number[] = [];
   const parts: EpisodeLane[] = [];
   let moved = 0;
@@ -19,7 +19,7 @@ export function resolveEpisode(lanes: number[][], config: CompactLane[], tMs: nu
     const d = lanes[i];
     if (d[Lane.IN_EPISODE] === 1 && !laneActive(d)) {
       members.push(i);
-      parts.push({ unitG: config[i][LaneCfg.UNIT_G], grams: d[Lane.NET_G], place: i });
+      parts.push({ unitG: config[i].unitG, grams: d[Lane.NET_G], place: i });
       moved = moved + Math.abs(d[Lane.NET_G]);
     }
   }
@@ -39,18 +39,18 @@ export function resolveEpisode(lanes: number[][], config: CompactLane[], tMs: nu
     const d = lanes[members[k]];
     const lane = config[members[k]];
     d[Lane.IN_EPISODE] = 0;
-    const verdict = laneVerdict(a.grams[k], lane[LaneCfg.UNIT_G], a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
+    const verdict = laneVerdict(a.grams[k], lane.unitG, a.counts[k], moved - Math.abs(parts[k].grams), a.confidence);
     if (verdict !== undefined) {
       last++;
       onEvent({
         type: a.grams[k] < 0 ? "pick" : "put",
-        lane: lane[LaneCfg.ID],
+        lane: lane.id,
         tMs: tMs,
         tStartMs: d[Lane.SINCE_MS],
         grams: a.grams[k],
         count: verdict.count,
         confidence: verdict.confidence,
-        sku: lane[LaneCfg.SKU],
+        sku: lane.sku,
         seq: last,
       });
     }

@@ -19,7 +19,7 @@ const TRACK = 0.05;
 /** Noise updates ignore anything beyond this variance (10 g std): that is a hand or a jolt, not noise. */
 const MAX_NOISE_VAR = 100;
 
-const enum Phase {
+export const enum Phase {
   INIT = 0,
   STABLE = 1,
   ACTIVE = 2,
@@ -28,7 +28,8 @@ const enum Phase {
 /*
  * A lane's state is one array of numbers, these its slots (one Lua table a lane rather than an
  * object of ten fields and an array: docs/lua-heap.md). The detector's come first; the pipeline
- * keeps its own bookkeeping of the lane's episode in the same array (shelf-pipeline.ts).
+ * keeps its own bookkeeping of the lane's episode in the same array (shelf-pipeline.ts). newLane
+ * (pipeline-setup.ts) makes a fresh one.
  */
 export const enum Lane {
   /** A Phase. */
@@ -49,16 +50,6 @@ export const enum Lane {
   SINCE_MS = 12,
   /* its level when the episode opened: a quiet lane's shift by the end is leakage it took. */
   LEVEL_AT_OPEN = 13,
-}
-
-/** A fresh lane's state, slot by slot in the order of Lane (an array literal is sized exactly in Lua). */
-export function newLane(): number[] {
-  return [
-    Phase.INIT, 0, // PHASE, BASELINE
-    0, 0, 0, 0, 0, 0, // MEANS, FILLED
-    1, 0, // NOISE_VAR, ACTIVE_SINCE_MS
-    0, 0, 0, NaN, // IN_EPISODE, NET_G, SINCE_MS, LEVEL_AT_OPEN
-  ];
 }
 
 /** Whether the lane has a hand on it (or something else moving). */

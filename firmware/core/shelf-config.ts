@@ -14,37 +14,6 @@ export interface LaneConfig {
 
 export const LANES_HEADER = "aisle-lanes 1";
 
-/*
- * A lane as the pipeline keeps it: one array, [id, unitG, sku, cell, cell, ...], its slots named
- * by LaneCfg: one Lua table where a LaneConfig is two, whose fields cost 28 bytes each (docs/lua-heap.md).
- */
-export const enum LaneCfg {
-  ID = 0,
-  UNIT_G = 1,
-  SKU = 2,
-  /** The lane's cells, from here to the end. */
-  CELLS = 3,
-}
-
-export type CompactLane = [string, number, string, ...number[]];
-
-export function compactLane(l: LaneConfig): CompactLane {
-  const t: CompactLane = [l.id, l.unitG, l.sku];
-  for (let j = 0; j < l.cells.length; j++) {
-    t.push(l.cells[j]);
-  }
-  return t;
-}
-
-/** The LaneConfig a compact lane holds. */
-export function laneConfigOf(t: CompactLane): LaneConfig {
-  const cells: number[] = [];
-  for (let j = LaneCfg.CELLS; j < t.length; j++) {
-    cells.push(t[j] as number);
-  }
-  return { id: t[LaneCfg.ID], cells: cells, unitG: t[LaneCfg.UNIT_G], sku: t[LaneCfg.SKU] };
-}
-
 function recordLines(text: string | undefined, header: string): string[] | undefined {
   if (text === undefined) {
     return undefined;

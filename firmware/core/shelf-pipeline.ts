@@ -1,10 +1,8 @@
-import type { CellCal } from "./calibration";
-import { cellCalOf, flatCal } from "./flat-cal";
 import { round } from "./math";
-import { Cell, Fault, filterBatch, newCell } from "./cell-filter";
+import { Cell, Fault, filterBatch } from "./cell-filter";
 import { resolveEpisode } from "./episode-resolve";
-import { Lane, laneActive, laneLevelG, lanePush, laneReset, newLane } from "./lane-detector";
-import { compactLane, LaneCfg, laneConfigOf, type CompactLane, type LaneConfig } from "./shelf-config";
+import { Lane, laneActive, laneLevelG, lanePush, laneReset } from "./lane-detector";
+import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 import type { CellPins } from "../../hal/board";
 
@@ -67,12 +65,13 @@ function reportFaults(onHealth: (h: HealthEvent) => void, s: number[], cell: num
  * The pipeline is one array, these its slots (a ShelfPipeline), and functions over it rather than
  * a class: on NodeMCU a class costs Lua heap for its class table and prototype, an object's field
  * 28 bytes where an array slot is 12 (docs/lua-heap.md). Each cell's state is an array too (its
- * slots: Cell, cell-filter.ts), and so is each lane's (Lane, lane-detector.ts).
+ * slots: Cell, cell-filter.ts), and so is each lane's (Lane, lane-detector.ts). pipeline-setup.ts
+ * makes one.
  */
 export const enum Pipe {
   CELLS = 0,
   LANES = 1,
-  /** Each cell's calibration (flat-cal.ts), and each lane's configuration (a CompactLane, shelf-config.ts). */
+  /** Each cell's calibration (flat-cal.ts), and the lanes' configuration. */
   CAL = 2,
   CONFIG = 3,
   /** Where events and health go. */
@@ -83,37 +82,16 @@ export const enum Pipe {
   SEQ = 7,
 }
 
-export type ShelfPipeline = [number[][], number[][], number[][], CompactLane[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
-
-/** cal: each cell's calibration; ratesSps: each cell's nominal rate (cellRates); the lanes; then where events and health go. Exported at the end: reconfigured calls it. */
-function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[], onEvent: (e: ShelfEvent) => void, onHealth: (h: HealthEvent) => void): ShelfPipeline {
-  const cells: number[][] = [];
-  const lanes: number[][] = [];
-  const flat: number[][] = [];
-  for (let c = 0; c < ratesSps.length; c++) {
-    cells.push(newCell(ratesSps[c]));
-    flat.push(flatCal(cal[c]));
-  }
-  const compact: CompactLane[] = [];
-  for (let i = 0; i < config.length; i++) {
-    lanes.push(newLane());
-    compact.push(compactLane(config[i]));
-    const lead = config[i].cells.length > 0 ? cells[config[i].cells[0]] : undefined;
-    if (lead !== undefined && lead[Cell.LEAD_LANE] < 0) {
-      lead[Cell.LEAD_LANE] = i;
-    }
-  }
-  return [cells, lanes, flat, compact, onEvent, onHealth, -1, 0];
-}
+export type ShelfPipeline = [number[][], number[][], number[][], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
 
 function laneBlock(p: ShelfPipeline, lane: number, n: number, tStartMs: number, tMs: number): void {
   const lanes = p[Pipe.LANES];
   const d = lanes[lane];
-  const config = p[Pipe.CONFIG][lane];
+  const cells = p[Pipe.CONFIG][lane].cells;
   let grams = 0;
   let varianceG = 0;
-  for (let j = LaneCfg.CELLS; j < config.length; j++) {
-    const s = p[Pipe.CELLS][config[j] as number];
+  for (let j = 0; j < cells.length; j++) {
+    const s = p[Pipe.CELLS][cells[j]];
     if (s[Cell.READY] === 0) {
       return;
     }
@@ -195,32 +173,3 @@ export function checkStale(p: ShelfPipeline, nowMs: number): void {
     }
   }
 }
-
-/** The calibration the pipeline weighs with, as CellCals. */
-export function pipelineCal(p: ShelfPipeline): CellCal[] {
-  const cal: CellCal[] = [];
-  for (let c = 0; c < p[Pipe.CAL].length; c++) {
-    cal.push(cellCalOf(p[Pipe.CAL][c]));
-  }
-  return cal;
-}
-
-/** The lanes the pipeline has, as LaneConfigs. */
-export function pipelineLanes(p: ShelfPipeline): LaneConfig[] {
-  const lanes: LaneConfig[] = [];
-  for (let i = 0; i < p[Pipe.CONFIG].length; i++) {
-    lanes.push(laneConfigOf(p[Pipe.CONFIG][i]));
-  }
-  return lanes;
-}
-
-/** The pipeline afresh, on the same cells and with the same callbacks, for a calibration or lanes that changed. */
-export function reconfigured(p: ShelfPipeline, cal: CellCal[], config: LaneConfig[]): ShelfPipeline {
-  const rates: number[] = [];
-  for (let c = 0; c < p[Pipe.CELLS].length; c++) {
-    rates.push(p[Pipe.CELLS][c][Cell.RATE_SPS]);
-  }
-  return shelfPipeline(cal, rates, config, p[Pipe.ON_EVENT], p[Pipe.ON_HEALTH]);
-}
-
-export { shelfPipeline };

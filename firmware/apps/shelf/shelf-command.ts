@@ -6,7 +6,8 @@ import type { System } from "../../../hal/system";
 import type { CalibrationSession } from "../../core/calibration-session";
 import { monitorOf } from "../../core/cell-monitor";
 import { handleShelfCommand, type ShelfDevice } from "../../core/shelf-commands";
-import { pipelineCal, pipelineLanes, reconfigured, type ShelfPipeline } from "../../core/shelf-pipeline";
+import { pipelineCal, reconfigured } from "../../core/pipeline-setup";
+import { Pipe, type ShelfPipeline } from "../../core/shelf-pipeline";
 import type { Telemetry } from "../../core/telemetry";
 
 const REBOOT_DELAY_MS = 300;
@@ -47,9 +48,12 @@ export type ShelfApp = [ShelfPipeline, number[], number[], number, number, numbe
  */
 export function shelfCommand(app: ShelfApp, payload: string): void {
   const clock = app[App.CLOCK];
+  const session = app[App.SESSION];
+  // A session's calibration is the pipeline's (both change together, at commit and rollback): no second copy while one is open.
+  const cal = session === undefined ? pipelineCal(app[App.PIPELINE]) : session.calibration();
   const d: ShelfDevice = {
-    store: app[App.STORE], hmac: app[App.HMAC], key: app[App.KEY], telemetry: app[App.TELEMETRY], cal: pipelineCal(app[App.PIPELINE]),
-    session: app[App.SESSION], monitor: monitorOf(app[App.MONITOR]), lanes: pipelineLanes(app[App.PIPELINE]),
+    store: app[App.STORE], hmac: app[App.HMAC], key: app[App.KEY], telemetry: app[App.TELEMETRY], cal: cal,
+    session: session, monitor: monitorOf(app[App.MONITOR]), lanes: app[App.PIPELINE][Pipe.CONFIG],
     healthPeriodS: app[App.HEALTH_PERIOD_S], rejected: app[App.REJECTED],
     nowMs: (): number => clock.nowMs(),
     reconfigure: (): void => {

@@ -4,7 +4,8 @@ import { linearCell, type CellCal } from "../../core/calibration";
 import { loadCalibration } from "../../core/calibration-store";
 import { decodeLanes, defaultLanes } from "../../core/shelf-config";
 import type { ShelfEvent } from "../../core/shelf-event";
-import { shelfPipeline, type HealthEvent, type ShelfPipeline } from "../../core/shelf-pipeline";
+import { shelfPipeline } from "../../core/pipeline-setup";
+import type { HealthEvent, ShelfPipeline } from "../../core/shelf-pipeline";
 
 /**
  * The pipeline as the Store has the shelf: each cell's calibration (raw counts, a gram a count,
