@@ -9,7 +9,7 @@ import cliProgress from "cli-progress";
 import { loadBoard, type BoardFile } from "../build/board-file.ts";
 import { compileApp } from "../build/build.ts";
 import { APPS, type AppName } from "../build/entry.ts";
-import { DEVICE_ID, deviceKeyFor, deviceRecord, readDeviceConfigFile, type DeviceConfigFile } from "../flash/device-config-file.ts";
+import { DEVICE_ID, deviceKeyFor, deviceRecord, otaKeyFor, readDeviceConfigFile, type DeviceConfigFile } from "../flash/device-config-file.ts";
 import { BoardFlashError, flashBoard } from "../flash/flash-board.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -132,7 +132,7 @@ async function flashOne(t: Target, o: { board: BoardFile; app: AppName; files: R
   if (o.config !== undefined) {
     if (id === undefined) throw new UsageError(`${t.where}: which device is this? Give --device ID, or device_id in ${o.config.path}`);
     const k = deviceKeyFor(o.config.file, o.config.path, id);
-    record = deviceRecord(o.config.file, id, k.key);
+    record = deviceRecord(o.config.file, id, k.key, otaKeyFor(o.config.file, o.config.path, id));
     result.key_file = relative(process.cwd(), k.file) || k.file;
     result.key_made = k.made;
   }

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { Encoder } from "cbor-x";
+import { deriveOtaKey } from "../ota/ota-key.ts";
 import { UsageError } from "../usage-error.ts";
 
 export interface DeviceConfigFile {
@@ -19,6 +20,8 @@ export interface DeviceConfigFile {
   password?: string;
   key_file?: string;
   keys_dir?: string;
+  /** The fleet's key: each device's record gets ota_key, its key for bundle updates, derived from it (docs/ota.md). */
+  fleet_key_file?: string;
   keepalive_s?: number;
   wifi?: { ssid: string; password?: string };
 }
@@ -34,6 +37,7 @@ const SCHEMA = {
     password: { type: "string", maxLength: 64 },
     key_file: { type: "string", minLength: 1 },
     keys_dir: { type: "string", minLength: 1 },
+    fleet_key_file: { type: "string", minLength: 1 },
     keepalive_s: { type: "integer", minimum: 5, maximum: 3600 },
     wifi: {
       type: "object",
@@ -94,14 +98,23 @@ export function deviceKeyFor(config: DeviceConfigFile, configPath: string, devic
   return { key, file, made: true };
 }
 
-/** The CBOR "device" record for one device (docs/mqtt.md, "The device record"). */
-export function deviceRecord(config: DeviceConfigFile, deviceId: string, key: Buffer): Buffer {
+/** The device's key for bundle updates, derived from fleet_key_file when the config has one (docs/ota.md); else undefined, and the device refuses updates. */
+export function otaKeyFor(config: DeviceConfigFile, configPath: string, deviceId: string): Buffer | undefined {
+  if (config.fleet_key_file === undefined) return undefined;
+  const file = resolve(dirname(resolve(configPath)), config.fleet_key_file);
+  if (!existsSync(file)) throw new UsageError(`--device-config ${configPath}: fleet_key_file ${file} does not exist`);
+  return deriveOtaKey(readKeyFile(file), deviceId);
+}
+
+/** The CBOR "device" record for one device (docs/mqtt.md, "The device record"); with otaKey, its ota_key. */
+export function deviceRecord(config: DeviceConfigFile, deviceId: string, key: Buffer, otaKey?: Buffer): Buffer {
   if (!DEVICE_ID.test(deviceId)) throw new UsageError(`device id ${JSON.stringify(deviceId)}: 1 to 16 letters, digits, _ or -`);
   const url = new URL(config.broker);
   const body: Record<string, unknown> = {
     v: 1, id: deviceId, host: url.hostname, port: Number(url.port || 1883), user: config.user ?? "", pass: config.password ?? "",
     key, keepalive_s: config.keepalive_s ?? 30,
   };
+  if (otaKey !== undefined) body.ota_key = otaKey;
   if (config.wifi !== undefined) {
     body.wifi_ssid = config.wifi.ssid;
     body.wifi_pass = config.wifi.password ?? "";
