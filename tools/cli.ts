@@ -118,6 +118,7 @@ program.command("sim")
   .option("--speed <x>", "virtual seconds per wall second (1 = real time), or max", "1")
   .option("--device <id>", "the device id (default: shelf-sim or gate-sim)")
   .option("--key-file <file>", "the device's key (else AISLE_DEVICE_KEY, else one made and kept in .aisle/keys/DEVICE.key)")
+  .option("--fleet-key-file <file>", "the fleet's key: the device takes bundle updates signed with it (aisle ota, docs/ota.md)")
   .option("--hold", "stay online after the trace ends, until Ctrl-C")
   .action(async (opts) => {
     process.exitCode = await (await import("./commands/sim.ts")).simCommand(opts);

@@ -14,6 +14,7 @@ import mqtt from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.ts";
 import { startLiveGate } from "../../sim/live/live-gate.ts";
 import { startLiveShelf } from "../../sim/live/live-shelf.ts";
+import { deriveOtaKey, readKeyFile } from "../ota/ota-key.ts";
 import { openTraceStream } from "../../sim/trace/open-trace-stream.ts";
 import { readDeviceKey } from "../mqtt/device-client.ts";
 import { REPO } from "../paths.ts";
@@ -30,6 +31,8 @@ export interface SimOptions {
   /** Default: shelf-sim or gate-sim. */
   device?: string;
   keyFile?: string;
+  /** The fleet's key: the device gets its own key for bundle updates from it (docs/ota.md). */
+  fleetKeyFile?: string;
   hold?: boolean;
 }
 
@@ -76,6 +79,7 @@ export async function simCommand(opts: SimOptions): Promise<number> {
   if (kind !== app) throw new UsageError(`--trace ${trace} is a ${kind} trace: --app ${app} plays a ${app} trace`);
   loadBoard(opts.board);
   const { key, where } = keyFor({ ...opts, device });
+  const otaKey = opts.fleetKeyFile === undefined ? undefined : deriveOtaKey(readKeyFile(opts.fleetKeyFile, "--fleet-key-file"), device);
   let embedded: EmbeddedBroker | undefined;
   let url = opts.broker;
   if (url === undefined) {
@@ -93,7 +97,7 @@ export async function simCommand(opts: SimOptions): Promise<number> {
   });
   watch.on("connect", () => void watch.subscribeAsync(`aisle/v1/${device}/+`, { qos: 1 }));
   const o = {
-    board: opts.board, trace, brokerUrl: url, deviceId: device, key, speed,
+    board: opts.board, trace, brokerUrl: url, deviceId: device, key, otaKey, speed,
     onLine: (l: string) => {
       if (!l.startsWith("~") && !l.startsWith(">")) process.stdout.write(`  device: ${l}\n`);
     },
@@ -104,6 +108,7 @@ export async function simCommand(opts: SimOptions): Promise<number> {
     (app === "gate"
       ? "  the trace's admissions go to it as signed admit commands (docs/mqtt.md, \"Gate\")\n"
       : `  calibrate it: aisle calibrate wizard --device ${device} --broker ${url} --key-file ${keyPath}\n`) +
+    (otaKey === undefined ? "" : `  update it: aisle ota --board ${opts.board} --app ${app} --device ${device} --broker ${url} --fleet-key-file ${opts.fleetKeyFile} --key-file ${keyPath}\n`) +
     "  Ctrl-C stops it.\n");
   const interrupted = new Promise<void>((resolve) => process.once("SIGINT", resolve));
   const finished = opts.hold ? new Promise<void>(() => {}) : live.waitUntilFed(3e6, 2 ** 31 - 1);
