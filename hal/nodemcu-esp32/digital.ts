@@ -1,23 +1,26 @@
 import type { Clock } from "../clock";
 import type { DigitalIn, DigitalOut } from "../digital";
-import { NodeMcuDebounce } from "../nodemcu/debounce";
+import { Db, debounced, debounceEdge } from "../nodemcu/debounce";
+import type { Debounced } from "../nodemcu/debounce";
 
 export class Esp32DigitalIn implements DigitalIn {
-  private readonly debounce: NodeMcuDebounce;
+  private readonly d: Debounced;
 
-  constructor(private readonly pin: number, debounceMs: number, private readonly clock: Clock) {
+  constructor(pin: number, debounceMs: number, clock: Clock) {
     gpio.config({ gpio: pin, dir: gpio.IN });
-    this.debounce = new NodeMcuDebounce(pin, debounceMs, clock);
+    this.d = debounced(pin, debounceMs, clock);
   }
 
   read(): boolean {
-    return gpio.read(this.pin) !== 0;
+    return gpio.read(this.d[Db.PIN]) !== 0;
   }
 
   watch(onChange: (level: boolean, tMs: number) => void): void {
+    const d = this.d;
+    d[Db.ON_CHANGE] = onChange;
     // The ESP32's callback carries no time: it runs from a task soon after the edge, and dates it then.
-    gpio.trig(this.pin, gpio.INTR_UP_DOWN, (): void => {
-      this.debounce.edge(this.clock.nowMs(), onChange);
+    gpio.trig(d[Db.PIN], gpio.INTR_UP_DOWN, (): void => {
+      debounceEdge(d, d[Db.CLOCK].nowMs());
     });
   }
 }

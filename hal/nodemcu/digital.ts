@@ -1,23 +1,27 @@
 import type { DigitalIn, DigitalOut } from "../digital";
 import type { NodeMcuClock } from "./clock";
-import { NodeMcuDebounce } from "./debounce";
+import { Db, debounced, debounceEdge } from "./debounce";
+import type { Debounced } from "./debounce";
 
+/* One field, the debounce's array (pin and clock among its slots): each input costs a table of one field on NodeMCU. */
 export class NodeMcuDigitalIn implements DigitalIn {
-  private readonly debounce: NodeMcuDebounce;
+  private readonly d: Debounced;
 
-  constructor(private readonly pin: number, debounceMs: number, private readonly clock: NodeMcuClock) {
+  constructor(pin: number, debounceMs: number, clock: NodeMcuClock) {
     gpio.mode(pin, gpio.INT);
-    this.debounce = new NodeMcuDebounce(pin, debounceMs, clock);
+    this.d = debounced(pin, debounceMs, clock);
   }
 
   read(): boolean {
-    return gpio.read(this.pin) !== 0;
+    return gpio.read(this.d[Db.PIN]) !== 0;
   }
 
   watch(onChange: (level: boolean, tMs: number) => void): void {
+    const d = this.d;
+    d[Db.ON_CHANGE] = onChange;
     // The ESP8266 stamps each edge in its ISR, on tmr.now()'s clock.
-    gpio.trig(this.pin, "both", (level: number, whenUs: number): void => {
-      this.debounce.edge(this.clock.unwrapMs(whenUs), onChange);
+    gpio.trig(d[Db.PIN], "both", (level: number, whenUs: number): void => {
+      debounceEdge(d, (d[Db.CLOCK] as NodeMcuClock).unwrapMs(whenUs));
     });
   }
 }
