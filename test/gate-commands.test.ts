@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { handleGateCommand, MAX_ADMIT_MS, TOKEN_MEMORY, type GateDevice } from "../firmware/core/gate-commands.ts";
 import { gateTimes } from "../firmware/core/gate-events.ts";
-import { GateLane } from "../firmware/core/gate-lane.ts";
+import { laneAdmit, laneState, newGateLane } from "../firmware/core/gate-lane.ts";
 import { GATE_KINDS } from "../firmware/core/gate-payloads.ts";
 import { openOutbox } from "../firmware/core/outbox.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
@@ -75,13 +75,13 @@ beforeEach(() => {
   admitted = [];
   rebooted = 0;
   telemetry = new Telemetry(link, openOutbox(new TearingStore(), 32), "gate-7", BOOT);
-  const lanes = [0, 1].map(() => new GateLane(gateTimes(), { event: () => {}, lock: () => {}, admitted: () => {} }));
+  const lanes = [0, 1].map(() => newGateLane(gateTimes(), { event: () => {}, lock: () => {}, admitted: () => {} }));
   device = {
     store: new TearingStore(), hmac, key: latin1(KEY), telemetry, lanes, counts: new Array(2 * GATE_KINDS).fill(0),
     tokens: [], tokenUntilMs: [], healthPeriodS: 60, rejected: 0, nowMs: () => now,
     admit: (lane, tMs) => {
       admitted.push([lane, tMs]);
-      lanes[lane].admit(tMs);
+      laneAdmit(lanes[lane], tMs);
     },
     reboot: () => rebooted++,
     slot: () => {
@@ -94,7 +94,7 @@ describe("admissions as signed, expiring, single-use tokens", () => {
   it("admits a good token on its lane at the clock's time, and replies ok", () => {
     expect(send({ cmd: "admit", lane: "G2", token: "tok-1" })).toMatchObject({ ok: true, id: "c1", boot: BOOT, t_ms: 5000, ctr: 1 });
     expect(admitted).toEqual([[1, 5000]]);
-    expect(device.lanes[1].state()).toBe(1);
+    expect(laneState(device.lanes[1])).toBe(1);
     expect(refusals()).toEqual([]);
   });
 

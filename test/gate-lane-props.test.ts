@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CrossingTracker, IN, INNER, OUTER } from "../firmware/core/crossing-tracker.ts";
+import { IN, newTracker, trackerBusy, trackerEdge, INNER, OUTER } from "../firmware/core/crossing-tracker.ts";
 import { IDLE, gateTimes } from "../firmware/core/gate-events.ts";
-import { GateLane } from "../firmware/core/gate-lane.ts";
+import { laneAdmit, laneAdvance, laneInput, laneState, newGateLane } from "../firmware/core/gate-lane.ts";
 import { SIGNAL, bodyIntervals, crosses, runSteps, type Step } from "./support/gate-script.ts";
 import { crossingEnds, world, type World } from "./support/gate-world.ts";
 
@@ -23,7 +23,7 @@ function play(w: World, steps: Step[] = w.steps): [string, number][] {
   let admits = 0;
   let entries = 0;
   let emergencyOn = false;
-  const lane = new GateLane(gateTimes(), {
+  const lane = newGateLane(gateTimes(), {
     event: (type, t) => {
       events.push([type, t]);
       if (type === "entry") {
@@ -38,20 +38,20 @@ function play(w: World, steps: Step[] = w.steps): [string, number][] {
   for (const s of steps) {
     if (s.sig === "a") {
       admits++;
-      lane.admit(s.t);
+      laneAdmit(lane, s.t);
     } else if (s.sig === "k") {
-      lane.advance(s.t);
+      laneAdvance(lane, s.t);
     } else {
-      lane.input(SIGNAL[s.sig], s.v === 1, s.t);
+      laneInput(lane, SIGNAL[s.sig], s.v === 1, s.t);
       if (s.sig === "e") emergencyOn = s.v === 1;
     }
     // The lock is released the moment the emergency input is, and stays released while it is.
     if (emergencyOn && locked) throw new Error(`locked at ${s.t} with the emergency input active`);
   }
-  lane.advance(w.endMs + 60_000);
+  laneAdvance(lane, w.endMs + 60_000);
   // Everything quiet and shut, long after the last admission: locked and idle again.
   expect(locked).toBe(true);
-  expect(lane.state()).toBe(IDLE);
+  expect(laneState(lane)).toBe(IDLE);
   return events;
 }
 
@@ -116,9 +116,9 @@ describe("CrossingTracker over random lanes, without flicker", () => {
         if (far) edges.push([far[0], f, true], [far[1], f, false]);
       }
       edges.sort((a, b) => a[0] - b[0]);
-      const tracker = new CrossingTracker(gateTimes().maxGapMs);
+      const tracker = newTracker();
       const found = edges.flatMap(([t, beam, on]) => {
-        const dir = tracker.edge(beam, on, t);
+        const dir = trackerEdge(tracker, beam, on, t, gateTimes().maxGapMs);
         return dir === 0 ? [] : [{ dir: dir === IN ? "in" : "out", t }];
       });
       expect(found).toEqual(crossingEnds(w).sort((a, b) => a.t - b.t));

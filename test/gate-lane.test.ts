@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CrossingTracker, IN, INNER, OUT, OUTER } from "../firmware/core/crossing-tracker.ts";
+import { IN, newTracker, trackerBusy, trackerEdge, INNER, OUT, OUTER } from "../firmware/core/crossing-tracker.ts";
 import { ADMITTED, IDLE, PASSED, PASSING, RELOCKED, gateTimes } from "../firmware/core/gate-events.ts";
+import { laneState } from "../firmware/core/gate-lane.ts";
 import { bodyIntervals, parseScript, runScript, runSteps, stepsOf, type Body, type Step } from "./support/gate-script.ts";
 
 /*
@@ -15,7 +16,7 @@ const events = (script: string) => runScript(script).events.map(([type, t]) => `
 function states(script: string): number[] {
   const steps = parseScript(script);
   const out: number[] = [];
-  for (let n = 1; n <= steps.length; n++) out.push(runSteps(steps.slice(0, n), undefined, 0).lane.state());
+  for (let n = 1; n <= steps.length; n++) out.push(laneState(runSteps(steps.slice(0, n), undefined, 0).lane));
   return out;
 }
 
@@ -40,7 +41,7 @@ describe("an admitted entry: idle -> admitted -> passing -> passed -> relocked -
   it("goes through the states in order, each input counting 50 ms after it changed", () => {
     const s = "0 k 0;1549 k 0;1551 k 0;2100 k 0;3079 k 0;3081 k 0;4009 k 0;4011 k 0;4600 k 0";
     const steps = [...parseScript(ADMITTED_ENTRY), ...parseScript(s)].sort((a, b) => a.t - b.t);
-    const seen = steps.map((_, n) => runSteps(steps.slice(0, n + 1), undefined, 0).lane.state());
+    const seen = steps.map((_, n) => laneState(runSteps(steps.slice(0, n + 1), undefined, 0).lane));
     const at = (t: number) => seen[steps.findIndex((x) => x.t === t && x.sig === "k")];
     expect([at(0), at(1549), at(1551), at(2100), at(3079), at(3081), at(4009), at(4011), at(4600)])
       .toEqual([IDLE, ADMITTED, PASSING, PASSING, PASSING, PASSED, PASSED, RELOCKED, IDLE]);
@@ -48,7 +49,7 @@ describe("an admitted entry: idle -> admitted -> passing -> passed -> relocked -
 
   it("lets the admission lapse after 10 s unused, and keeps it while a body is in the lane", () => {
     const lapse = runScript("1000 a 1;11049 k 0");
-    expect(lapse.lane.state()).toBe(IDLE);
+    expect(laneState(lapse.lane)).toBe(IDLE);
     expect(lapse.locks.map(([l, t]) => `${l}@${t}`)).toEqual(["true@0", "false@1000", "true@71049"]);
     expect(states("1000 a 1;11049 k 0;11051 k 0")).toEqual([ADMITTED, ADMITTED, RELOCKED]);
     // Someone stands in the outer beam from 9 s to 12 s: the admission waits, and lapses 1 s after they leave
@@ -135,7 +136,7 @@ describe("the emergency input", () => {
     }
     const after = runScript("8000 e 1;20000 e 0;20051 k 0");
     expect(after.lockAfter.at(-1)).toBe(true);
-    expect(after.lane.state()).toBe(IDLE);
+    expect(laneState(after.lane)).toBe(IDLE);
   });
 
   it("ignores a blip shorter than 50 ms for events, and still counts the passages made while it is active (the door opened for the admission: the third body is a tailgate)", () => {
@@ -164,11 +165,12 @@ describe("flicker and loitering", () => {
 
 describe("CrossingTracker", () => {
   it("pairs each beam's interval with the one the other beam left before it", () => {
-    const t = new CrossingTracker(gateTimes().maxGapMs);
+    const t = newTracker();
+    const edge = (b: number, on: boolean, ms: number) => trackerEdge(t, b, on, ms, gateTimes().maxGapMs);
     const seq: [number, boolean, number][] = [[OUTER, true, 0], [INNER, true, 300], [OUTER, false, 500], [INNER, false, 800], [INNER, true, 5000], [OUTER, true, 5300], [INNER, false, 5500], [OUTER, false, 5800]];
-    expect(seq.map(([b, on, ms]) => t.edge(b, on, ms))).toEqual([0, 0, 0, IN, 0, 0, 0, OUT]);
+    expect(seq.map(([b, on, ms]) => edge(b, on, ms))).toEqual([0, 0, 0, IN, 0, 0, 0, OUT]);
     // A gap between the beams longer than maxGapMs is two bodies that each turned back.
-    expect([t.edge(OUTER, true, 9000), t.edge(OUTER, false, 9200), t.edge(INNER, true, 10201), t.edge(INNER, false, 10400)]).toEqual([0, 0, 0, 0]);
-    expect(t.busy()).toBe(false);
+    expect([edge(OUTER, true, 9000), edge(OUTER, false, 9200), edge(INNER, true, 10201), edge(INNER, false, 10400)]).toEqual([0, 0, 0, 0]);
+    expect(trackerBusy(t)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DigitalOut } from "../hal/digital.ts";
-import type { GateLane } from "../firmware/core/gate-lane.ts";
+import { gateTimes, Ln } from "../firmware/core/gate-events.ts";
+import { DOOR_CLOSED, newGateLane } from "../firmware/core/gate-lane.ts";
 import { ALARM_MS, BLINK_MS, CHIRP_MS, GateSignals } from "../firmware/core/gate-signals.ts";
 
 /* GateSignals by example (firmware/core/gate-signals.ts); test/gate-app.test.ts has it on every runner. */
@@ -8,13 +9,15 @@ import { ALARM_MS, BLINK_MS, CHIRP_MS, GateSignals } from "../firmware/core/gate
 function rig(laneCount = 1) {
   const writes: string[] = [];
   const out = (name: string): DigitalOut => ({ write: (level) => writes.push(`${name}=${level ? 1 : 0}`) });
-  const doors = new Array<boolean>(laneCount).fill(false);
-  const lanes = doors.map((_, i) => ({ doorOpen: () => doors[i] }) as unknown as GateLane);
-  const lights = doors.flatMap((_, i) => [out(`G${i + 1}.green`), out(`G${i + 1}.red`)]);
+  const ids = Array.from({ length: laneCount }, (_, i) => i);
+  const lanes = ids.map(() => newGateLane(gateTimes(), { event: () => {}, lock: () => {}, admitted: () => {} }));
+  /** Lane i's door as settled (what the signals look at). */
+  const door = (i: number, open: boolean) => (lanes[i][0][Ln.LEVEL + DOOR_CLOSED] = open ? 0 : 1);
+  const lights = ids.flatMap((_, i) => [out(`G${i + 1}.green`), out(`G${i + 1}.red`)]);
   const signals = new GateSignals(lanes, lights, out("buzzer"));
   /** The writes since the last call. */
   const take = () => writes.splice(0);
-  return { signals, doors, take };
+  return { signals, door, take };
 }
 
 /** The instants within [from, to] (every 100 ms, as the app's tick) at which show() wrote red=1. */
@@ -80,17 +83,17 @@ describe("the gate's signals", () => {
   });
 
   it("beeps while a door reported held open stays open, and stops when it shuts", () => {
-    const { signals, doors, take } = rig(2);
+    const { signals, door, take } = rig(2);
     signals.show(0);
     take();
-    doors[1] = true;
+    door(1, true);
     signals.event(1, "held_open", 15000);
     expect(take()).toEqual(["buzzer=1"]);
     for (let t = 15100; t < 60000; t += 100) signals.show(t);
     const during = take();
     expect(during.filter((w) => w === "G2.red=1").length).toBe(Math.floor((60000 - 15000 - 1) / (2 * BLINK_MS)));
     expect(during.some((w) => w.startsWith("G1"))).toBe(false);
-    doors[1] = false;
+    door(1, false);
     signals.show(60000);
     signals.show(60100);
     expect(take().filter((w) => w !== "G2.red=1" && w !== "buzzer=0")).toEqual([]);

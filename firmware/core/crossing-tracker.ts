@@ -10,6 +10,9 @@
  * newer one is there: one waiting interval a beam is enough. A body that steps into one beam and
  * back leaves an interval no crossing uses; loitering, however long, is one interval; a body that
  * breaks both beams and turns back clears its far beam first and is counted by neither.
+ *
+ * The tracker is an array of numbers (slots Tr), not a class: a gate lane keeps it as the first
+ * slots of its own array (gate-lane.ts), and on NodeMCU a class costs a metatable and tables.
  */
 
 export const OUTER = 0;
@@ -18,43 +21,45 @@ export const INNER = 1;
 export const IN = 1;
 export const OUT = 2;
 
-export class CrossingTracker {
-  /* Per beam: broken now, and since when; the start and end of its last interval no crossing has used (start -1: none). */
-  private readonly on: boolean[] = [false, false];
-  private readonly since: number[] = [0, 0];
-  private readonly waitStart: number[] = [-1, -1];
-  private readonly waitEnd: number[] = [0, 0];
+/** Per beam (OUTER, INNER): broken now (1) or not (0), and since when; the start and end of its last interval no crossing has used (start -1: none). */
+export const enum Tr {
+  ON = 0,
+  SINCE = 2,
+  WAIT_START = 4,
+  WAIT_END = 6,
+  SLOTS = 8,
+}
 
-  constructor(private readonly maxGapMs: number) {}
+/** A tracker with both beams clear: Tr.SLOTS numbers, the first slots of a lane's array. */
+function newTracker(): number[] {
+  return [0, 0, 0, 0, -1, -1, 0, 0];
+}
 
-  busy(): boolean {
-    return this.on[OUTER] || this.on[INNER];
-  }
+function trackerBusy(t: number[]): boolean {
+  return t[Tr.ON + OUTER] === 1 || t[Tr.ON + INNER] === 1;
+}
 
-  broken(beam: number): boolean {
-    return this.on[beam];
-  }
-
-  /** A settled change of a beam (OUTER or INNER): IN or OUT when it completes a crossing, else 0. */
-  edge(beam: number, broken: boolean, tMs: number): number {
-    if (broken) {
-      this.on[beam] = true;
-      this.since[beam] = tMs;
-      return 0;
-    }
-    if (!this.on[beam]) {
-      return 0;
-    }
-    this.on[beam] = false;
-    const start = this.since[beam];
-    const other = 1 - beam;
-    const otherStart = this.waitStart[other];
-    if (otherStart >= 0 && otherStart <= start && start - this.waitEnd[other] <= this.maxGapMs) {
-      this.waitStart[other] = -1;
-      return other === OUTER ? IN : OUT;
-    }
-    this.waitStart[beam] = start;
-    this.waitEnd[beam] = tMs;
+/** A settled change of a beam (OUTER or INNER): IN or OUT when it completes a crossing, else 0. */
+function trackerEdge(t: number[], beam: number, broken: boolean, tMs: number, maxGapMs: number): number {
+  if (broken) {
+    t[Tr.ON + beam] = 1;
+    t[Tr.SINCE + beam] = tMs;
     return 0;
   }
+  if (t[Tr.ON + beam] === 0) {
+    return 0;
+  }
+  t[Tr.ON + beam] = 0;
+  const start = t[Tr.SINCE + beam];
+  const other = 1 - beam;
+  const otherStart = t[Tr.WAIT_START + other];
+  if (otherStart >= 0 && otherStart <= start && start - t[Tr.WAIT_END + other] <= maxGapMs) {
+    t[Tr.WAIT_START + other] = -1;
+    return other === OUTER ? IN : OUT;
+  }
+  t[Tr.WAIT_START + beam] = start;
+  t[Tr.WAIT_END + beam] = tMs;
+  return 0;
 }
+
+export { newTracker, trackerBusy, trackerEdge };

@@ -12,7 +12,7 @@ import type { Store } from "../../hal/store";
 import { CTR_RECORD, lastCounter, openCommand, replyHead } from "./command-envelope";
 import type { CommandFields } from "./command-fields";
 import { formatInt } from "./format";
-import type { GateLane } from "./gate-lane";
+import type { GateLane } from "./gate-events";
 import { gateLaneIndex } from "./gate-payloads";
 import { gateShow, GATE_SHOW_FIELDS } from "./gate-show";
 import { round } from "./math";

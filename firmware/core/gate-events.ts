@@ -12,7 +12,7 @@ export const HELD_OPEN = "held_open";
 export const LOCK_FAULT = "lock_fault";
 export const EMERGENCY_EVENT = "emergency";
 
-/** The lane's states (GateLane.state()). */
+/** The lane's states (laneState(), gate-lane.ts). */
 export const IDLE = 0;
 export const ADMITTED = 1;
 export const PASSING = 2;
@@ -47,3 +47,35 @@ export interface GateTimes {
 export function gateTimes(): GateTimes {
   return { glitchMs: 50, admitMs: 10000, heldOpenMs: 15000, decideMs: 2000, settleMs: 500, maxGapMs: 1000 };
 }
+
+/**
+ * A lane's numbers (gate-lane.ts), slots after its crossing tracker's (Tr, crossing-tracker.ts):
+ * booleans as 1 and 0. Per input (OUTER, INNER, DOOR_CLOSED, EMERGENCY): the level last seen,
+ * since when, and the level taken as settled. The door's (door-watch.ts): when it opened while
+ * locked with who opened it not known yet (-1: nothing pending), since when it counts as open,
+ * and whether held_open is done. An entry went through this opening of the door (ENTERED), the
+ * bodies through it, when the lane last cleared; since when the lock is commanded locked with
+ * the door shut, whether it was then, the lock as last commanded, and the lane's time.
+ */
+export const enum Ln {
+  RAW = 8,
+  RAW_MS = 12,
+  LEVEL = 16,
+  OPEN_MS = 20,
+  HELD_FROM_MS = 21,
+  HELD_DONE = 22,
+  ENTERED = 23,
+  THROUGH = 24,
+  CLEAR_MS = 25,
+  RELOCK_MS = 26,
+  WAS_SECURE = 27,
+  LOCKED = 28,
+  NOW_MS = 29,
+}
+
+/**
+ * One lane (gate-lane.ts): its numbers (slots Ln), the times at which the admissions not yet used
+ * came (oldest first), where its decisions go, and its settings. An array, not a class: on NodeMCU
+ * a class costs a metatable and its instances hash tables.
+ */
+export type GateLane = [number[], number[], GateSink, GateTimes];

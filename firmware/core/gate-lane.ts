@@ -1,7 +1,7 @@
-import { CrossingTracker, IN, INNER, OUTER } from "./crossing-tracker";
-import { DoorWatch } from "./door-watch";
-import { ADMITTED, EMERGENCY_EVENT, ENTRY, EXIT, IDLE, PASSED, PASSING, RELOCKED, TAILGATE, WRONG_WAY } from "./gate-events";
-import type { GateSink, GateTimes } from "./gate-events";
+import { IN, INNER, OUTER, trackerBusy, trackerEdge, Tr } from "./crossing-tracker";
+import { doorBeam, doorClosed, doorDecide, doorDecideMs, doorFoundOpen, doorHeld, doorHeldMs, doorOpened } from "./door-watch";
+import { ADMITTED, EMERGENCY_EVENT, ENTRY, EXIT, IDLE, Ln, PASSED, PASSING, RELOCKED, TAILGATE, WRONG_WAY } from "./gate-events";
+import type { GateLane, GateSink, GateTimes } from "./gate-events";
 
 /*
  * One gate lane's state machine, pure: inputs with their times in, events and the lock command
@@ -9,6 +9,9 @@ import type { GateSink, GateTimes } from "./gate-events";
  * time it changed; the lane's own deadlines wait as long, so that everything is decided in the
  * order it happened, whenever the caller's clock gets round to it. The one exception is the
  * emergency input, which releases the lock the moment it arrives.
+ *
+ * A lane is an array (GateLane, gate-events.ts) and these functions over it: its numbers, its
+ * credits, its sink, its times. No class: on NodeMCU a class costs a metatable and tables.
  */
 
 /** Input signals: OUTER and INNER (crossing-tracker.ts), then these. */
@@ -20,214 +23,211 @@ const DECIDE = 4;
 const LAPSE = 5;
 const HELD = 6;
 
-export class GateLane {
-  /* Per input: the level last seen, since when, and the level taken as settled. */
-  private readonly raw: boolean[] = [false, false, true, false];
-  private readonly rawMs: number[] = [0, 0, 0, 0];
-  private readonly level: boolean[] = [false, false, true, false];
-  /** When each admission not yet used came, oldest first. */
-  private readonly credits: number[] = [];
-  private readonly tracker: CrossingTracker;
-  private readonly door: DoorWatch;
-  /* An entry went through this opening of the door: bodies beyond the admissions are tailgates. */
-  private entered = false;
-  private through = 0;
-  private clearMs = 0;
-  /* Since when the lock is commanded locked with the door shut. */
-  private relockMs = -1e9;
-  private wasSecure = true;
-  private locked = true;
-  private nowMs = 0;
+/** A lane with its beams clear, its door shut, locked (the sink is told so). */
+function newGateLane(times: GateTimes, sink: GateSink): GateLane {
+  // Written as one literal, its array part takes its 30 slots exactly (pushes would round it up to 32).
+  // The tracker's slots (as newTracker's), then RAW, RAW_MS, LEVEL (the door shut), then OPEN_MS .. NOW_MS.
+  const s = [0, 0, 0, 0, -1, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, -1, 0, 1, 0, 0, 0, -1e9, 1, 1, 0];
+  sink.lock(true);
+  return [s, [], sink, times];
+}
 
-  constructor(private readonly times: GateTimes, private readonly sink: GateSink) {
-    this.tracker = new CrossingTracker(times.maxGapMs);
-    this.door = new DoorWatch(times, sink);
-    sink.lock(true);
+/* The lock is released while an admission is in force or the emergency input is active. */
+function released(lane: GateLane): boolean {
+  return lane[1].length > 0 || lane[0][Ln.LEVEL + EMERGENCY] === 1;
+}
+
+/* The lock follows the decisions, and the emergency input at once. */
+function drive(lane: GateLane, t: number): void {
+  const s = lane[0];
+  const free = released(lane);
+  const secure = !free && s[Ln.LEVEL + DOOR_CLOSED] === 1;
+  if (secure && s[Ln.WAS_SECURE] === 0) {
+    s[Ln.RELOCK_MS] = t;
   }
-
-  /** An input's level at boot, taken as settled: a door found open is not judged, only timed. */
-  begin(signal: number, level: boolean, tMs: number): void {
-    this.raw[signal] = level;
-    this.level[signal] = level;
-    if (signal !== DOOR_CLOSED) {
-      if (level) {
-        this.settle(signal, true, tMs);
-      }
-    } else if (!level) {
-      this.door.foundOpen(tMs);
-    }
-    this.drive(tMs);
+  s[Ln.WAS_SECURE] = secure ? 1 : 0;
+  const locked = free || s[Ln.RAW + EMERGENCY] === 1 ? 0 : 1;
+  if (locked !== s[Ln.LOCKED]) {
+    s[Ln.LOCKED] = locked;
+    lane[2].lock(locked === 1);
   }
+}
 
-  /** An input changed at tMs (signal OUTER, INNER, DOOR_CLOSED or EMERGENCY; level true: broken, closed, active). */
-  input(signal: number, level: boolean, tMs: number): void {
-    this.advance(tMs);
-    if (level === this.raw[signal]) {
-      return;
-    }
-    this.raw[signal] = level;
-    this.rawMs[signal] = tMs;
-    this.drive(tMs);
-  }
-
-  /** A credential was accepted for this lane at tMs: one body may enter. */
-  admit(tMs: number): void {
-    this.advance(tMs);
-    this.credits.push(tMs);
-    this.door.explain();
-    this.drive(tMs);
-    this.sink.admitted(tMs);
-  }
-
-  /** When advance() next has work: Infinity for none. */
-  nextDueMs(): number {
-    let best = Infinity;
-    for (let i = 0; i <= HELD; i++) {
-      best = Math.min(best, this.due(i));
-    }
-    return best + this.times.glitchMs;
-  }
-
-  /** Does everything due by toMs (the caller's clock), in the order it happened. */
-  advance(toMs: number): void {
-    const glitchMs = this.times.glitchMs;
-    for (;;) {
-      let work = -1;
-      let t = Infinity;
-      for (let i = 0; i <= HELD; i++) {
-        const d = this.due(i);
-        if (d < t) {
-          t = d;
-          work = i;
-        }
-      }
-      // Compared as nextDueMs() computes it, so that advancing to nextDueMs() always does that work.
-      if (work < 0 || t + glitchMs > toMs) {
-        break;
-      }
-      this.run(work, t);
-    }
-    this.nowMs = Math.max(this.nowMs, toMs - glitchMs);
-  }
-
-  /** The door as settled: open, or shut. */
-  doorOpen(): boolean {
-    return !this.level[DOOR_CLOSED];
-  }
-
-  state(): number {
-    const open = !this.level[DOOR_CLOSED];
-    if (this.tracker.busy() || (open && this.through === 0)) {
-      return PASSING;
-    }
-    if (open) {
-      return PASSED;
-    }
-    if (this.credits.length > 0) {
-      return ADMITTED;
-    }
-    return this.nowMs - this.relockMs < this.times.settleMs ? RELOCKED : IDLE;
-  }
-
-  /* The time work i happened at, or Infinity when there is none. */
-  private due(i: number): number {
-    const times = this.times;
-    if (i < DECIDE) {
-      return this.raw[i] !== this.level[i] ? this.rawMs[i] : Infinity;
-    }
-    if (i === DECIDE) {
-      return this.door.decideMs();
-    }
-    if (i === LAPSE) {
-      // A body in the lane keeps the admission: a short one is between the beams for a moment.
-      return this.credits.length > 0 && !this.tracker.busy() ? Math.max(this.credits[0] + times.admitMs, this.clearMs + times.maxGapMs) : Infinity;
-    }
-    return this.door.heldMs(this.level[EMERGENCY]);
-  }
-
-  private run(work: number, t: number): void {
-    this.nowMs = t;
-    if (work < DECIDE) {
-      this.level[work] = this.raw[work];
-      this.settle(work, this.raw[work], t);
-    } else if (work === DECIDE) {
-      this.door.decide();
-    } else if (work === LAPSE) {
-      this.credits.shift();
+function crossed(lane: GateLane, dir: number, t: number): void {
+  const s = lane[0];
+  s[Ln.THROUGH]++;
+  const credits = lane[1];
+  if (dir === IN) {
+    if (credits.length > 0) {
+      credits.shift();
+      s[Ln.ENTERED] = 1;
+      lane[2].event(ENTRY, t);
     } else {
-      this.door.held(t);
+      lane[2].event(s[Ln.ENTERED] === 1 ? TAILGATE : WRONG_WAY, t);
     }
-    // An opening ends when the door shuts; in a lane whose door never moved, when the lane clears.
-    if (this.level[DOOR_CLOSED] && (work === DOOR_CLOSED || !this.tracker.busy())) {
-      this.entered = false;
-    }
-    this.drive(t);
+  } else {
+    // Egress is free: a body leaving is an exit, whatever admission waits.
+    lane[2].event(EXIT, t);
   }
+}
 
-  private settle(signal: number, level: boolean, t: number): void {
-    const tracker = this.tracker;
-    if (signal === DOOR_CLOSED) {
-      if (level) {
-        this.door.closed();
-      } else {
-        this.through = 0;
-        this.door.opened(t, !this.released(), tracker.broken(INNER), tracker.broken(OUTER), t - this.relockMs < this.times.settleMs);
-      }
-    } else if (signal === EMERGENCY) {
-      if (level) {
-        this.door.explain();
-        this.sink.event(EMERGENCY_EVENT, t);
-      } else {
-        this.door.emergencyEnded(t);
-      }
-    } else if (level) {
-      tracker.edge(signal, true, t);
-      this.door.beam(signal);
+function settle(lane: GateLane, signal: number, level: boolean, t: number): void {
+  const s = lane[0];
+  if (signal === DOOR_CLOSED) {
+    if (level) {
+      doorClosed(lane);
     } else {
-      const dir = tracker.edge(signal, false, t);
-      if (dir !== 0) {
-        this.crossed(dir, t);
-      }
-      if (!tracker.busy()) {
-        this.clearMs = t;
-      }
+      s[Ln.THROUGH] = 0;
+      doorOpened(lane, t, !released(lane), s[Tr.ON + INNER] === 1, s[Tr.ON + OUTER] === 1, t - s[Ln.RELOCK_MS] < lane[3].settleMs);
     }
-  }
-
-  private crossed(dir: number, t: number): void {
-    this.through++;
-    const credits = this.credits;
-    if (dir === IN) {
-      if (credits.length > 0) {
-        credits.shift();
-        this.entered = true;
-        this.sink.event(ENTRY, t);
-      } else {
-        this.sink.event(this.entered ? TAILGATE : WRONG_WAY, t);
-      }
+  } else if (signal === EMERGENCY) {
+    if (level) {
+      // The emergency input explains an opening that is still being judged.
+      s[Ln.OPEN_MS] = -1;
+      lane[2].event(EMERGENCY_EVENT, t);
     } else {
-      // Egress is free: a body leaving is an exit, whatever admission waits.
-      this.sink.event(EXIT, t);
+      // The held-open limit counts again from its end.
+      s[Ln.HELD_FROM_MS] = t;
     }
-  }
-
-  /* The lock is released while an admission is in force or the emergency input is active. */
-  private released(): boolean {
-    return this.credits.length > 0 || this.level[EMERGENCY];
-  }
-
-  /* The lock follows the decisions, and the emergency input at once. */
-  private drive(t: number): void {
-    const released = this.released();
-    const secure = !released && this.level[DOOR_CLOSED];
-    if (secure && !this.wasSecure) {
-      this.relockMs = t;
+  } else if (level) {
+    trackerEdge(s, signal, true, t, lane[3].maxGapMs);
+    doorBeam(lane, signal);
+  } else {
+    const dir = trackerEdge(s, signal, false, t, lane[3].maxGapMs);
+    if (dir !== 0) {
+      crossed(lane, dir, t);
     }
-    this.wasSecure = secure;
-    const locked = !(released || this.raw[EMERGENCY]);
-    if (locked !== this.locked) {
-      this.locked = locked;
-      this.sink.lock(locked);
+    if (!trackerBusy(s)) {
+      s[Ln.CLEAR_MS] = t;
     }
   }
 }
+
+/* The time work i happened at, or Infinity when there is none. */
+function due(lane: GateLane, i: number): number {
+  const s = lane[0];
+  if (i < DECIDE) {
+    return s[Ln.RAW + i] !== s[Ln.LEVEL + i] ? s[Ln.RAW_MS + i] : Infinity;
+  }
+  if (i === DECIDE) {
+    return doorDecideMs(lane);
+  }
+  if (i === LAPSE) {
+    // A body in the lane keeps the admission: a short one is between the beams for a moment.
+    const times = lane[3];
+    return lane[1].length > 0 && !trackerBusy(s) ? Math.max(lane[1][0] + times.admitMs, s[Ln.CLEAR_MS] + times.maxGapMs) : Infinity;
+  }
+  return doorHeldMs(lane, s[Ln.LEVEL + EMERGENCY] === 1);
+}
+
+function run(lane: GateLane, work: number, t: number): void {
+  const s = lane[0];
+  s[Ln.NOW_MS] = t;
+  if (work < DECIDE) {
+    s[Ln.LEVEL + work] = s[Ln.RAW + work];
+    settle(lane, work, s[Ln.RAW + work] === 1, t);
+  } else if (work === DECIDE) {
+    doorDecide(lane);
+  } else if (work === LAPSE) {
+    lane[1].shift();
+  } else {
+    doorHeld(lane, t);
+  }
+  // An opening ends when the door shuts; in a lane whose door never moved, when the lane clears.
+  if (s[Ln.LEVEL + DOOR_CLOSED] === 1 && (work === DOOR_CLOSED || !trackerBusy(s))) {
+    s[Ln.ENTERED] = 0;
+  }
+  drive(lane, t);
+}
+
+/** When laneAdvance() next has work: Infinity for none. */
+function laneNextDueMs(lane: GateLane): number {
+  let best = Infinity;
+  for (let i = 0; i <= HELD; i++) {
+    best = Math.min(best, due(lane, i));
+  }
+  return best + lane[3].glitchMs;
+}
+
+/** Does everything due by toMs (the caller's clock), in the order it happened. */
+function laneAdvance(lane: GateLane, toMs: number): void {
+  const glitchMs = lane[3].glitchMs;
+  for (;;) {
+    let work = -1;
+    let t = Infinity;
+    for (let i = 0; i <= HELD; i++) {
+      const d = due(lane, i);
+      if (d < t) {
+        t = d;
+        work = i;
+      }
+    }
+    // Compared as laneNextDueMs() computes it, so that advancing to laneNextDueMs() always does that work.
+    if (work < 0 || t + glitchMs > toMs) {
+      break;
+    }
+    run(lane, work, t);
+  }
+  lane[0][Ln.NOW_MS] = Math.max(lane[0][Ln.NOW_MS], toMs - glitchMs);
+}
+
+/** An input's level at boot, taken as settled: a door found open is not judged, only timed. */
+function laneBegin(lane: GateLane, signal: number, level: boolean, tMs: number): void {
+  const s = lane[0];
+  s[Ln.RAW + signal] = level ? 1 : 0;
+  s[Ln.LEVEL + signal] = level ? 1 : 0;
+  if (signal !== DOOR_CLOSED) {
+    if (level) {
+      settle(lane, signal, true, tMs);
+    }
+  } else if (!level) {
+    doorFoundOpen(lane, tMs);
+  }
+  drive(lane, tMs);
+}
+
+/** An input changed at tMs (signal OUTER, INNER, DOOR_CLOSED or EMERGENCY; level true: broken, closed, active). */
+function laneInput(lane: GateLane, signal: number, level: boolean, tMs: number): void {
+  laneAdvance(lane, tMs);
+  const s = lane[0];
+  const v = level ? 1 : 0;
+  if (v === s[Ln.RAW + signal]) {
+    return;
+  }
+  s[Ln.RAW + signal] = v;
+  s[Ln.RAW_MS + signal] = tMs;
+  drive(lane, tMs);
+}
+
+/** A credential was accepted for this lane at tMs: one body may enter. */
+function laneAdmit(lane: GateLane, tMs: number): void {
+  laneAdvance(lane, tMs);
+  lane[1].push(tMs);
+  // An admission explains an opening that is still being judged.
+  lane[0][Ln.OPEN_MS] = -1;
+  drive(lane, tMs);
+  lane[2].admitted(tMs);
+}
+
+/** The door as settled: open, or shut. */
+function laneDoorOpen(lane: GateLane): boolean {
+  return lane[0][Ln.LEVEL + DOOR_CLOSED] === 0;
+}
+
+function laneState(lane: GateLane): number {
+  const s = lane[0];
+  const open = s[Ln.LEVEL + DOOR_CLOSED] === 0;
+  if (trackerBusy(s) || (open && s[Ln.THROUGH] === 0)) {
+    return PASSING;
+  }
+  if (open) {
+    return PASSED;
+  }
+  if (lane[1].length > 0) {
+    return ADMITTED;
+  }
+  return s[Ln.NOW_MS] - s[Ln.RELOCK_MS] < lane[3].settleMs ? RELOCKED : IDLE;
+}
+
+export type { GateLane };
+export { laneAdmit, laneAdvance, laneBegin, laneDoorOpen, laneInput, laneNextDueMs, laneState, newGateLane };

@@ -26,7 +26,7 @@ export function gateKind(type: string): number {
   return GATE_KINDS - 1;
 }
 
-/** GateLane.state() as a word. */
+/** laneState() as a word. */
 function laneStateName(state: number): string {
   return state === 0 ? "idle" : state === 1 ? "admitted" : state === 2 ? "passing" : state === 3 ? "passed" : "relocked";
 }

@@ -5,6 +5,7 @@
  */
 import type { CborWriter } from "./cbor-writer";
 import type { GateDevice } from "./gate-commands";
+import { laneState } from "./gate-lane";
 import { GATE_KINDS, gateKindName, laneStateName } from "./gate-payloads";
 
 export const GATE_SHOW_FIELDS = 6;
@@ -12,7 +13,7 @@ export const GATE_SHOW_FIELDS = 6;
 export function gateShow(d: GateDevice, w: CborWriter): string {
   w.text("lanes").array(d.lanes.length);
   for (let i = 0; i < d.lanes.length; i++) {
-    w.map(2 + GATE_KINDS).text("id").text("G" + (i + 1)).text("state").text(laneStateName(d.lanes[i].state()));
+    w.map(2 + GATE_KINDS).text("id").text("G" + (i + 1)).text("state").text(laneStateName(laneState(d.lanes[i])));
     for (let k = 0; k < GATE_KINDS; k++) {
       w.text(gateKindName(k)).int(d.counts[i * GATE_KINDS + k]);
     }

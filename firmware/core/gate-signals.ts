@@ -1,7 +1,8 @@
 import type { DigitalOut } from "../../hal/digital";
 import { mod } from "./math";
 import { FORCED, HELD_OPEN, LOCK_FAULT, TAILGATE, WRONG_WAY } from "./gate-events";
-import type { GateLane } from "./gate-lane";
+import { laneDoorOpen } from "./gate-lane";
+import type { GateLane } from "./gate-events";
 
 /*
  * What the gate shows and sounds (docs/gate.md, "Signals"), decided from the lanes' lock commands
@@ -94,7 +95,7 @@ export class GateSignals {
   private alarming(i: number, nowMs: number): boolean {
     const at = i * SLOTS;
     // A held-open alarm ends when the door shuts; a lane not started yet has no door to look at.
-    if (this.lanes[at + HELD] === 1 && (i >= this.gateLanes.length || !this.gateLanes[i].doorOpen())) {
+    if (this.lanes[at + HELD] === 1 && (i >= this.gateLanes.length || !laneDoorOpen(this.gateLanes[i]))) {
       this.lanes[at + HELD] = 0;
     }
     return this.lanes[at + HELD] === 1 || nowMs < this.lanes[at + ALARM_UNTIL_MS];

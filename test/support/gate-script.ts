@@ -1,6 +1,6 @@
 import { INNER, OUTER } from "../../firmware/core/crossing-tracker.ts";
 import { gateTimes, type GateTimes } from "../../firmware/core/gate-events.ts";
-import { DOOR_CLOSED, EMERGENCY, GateLane } from "../../firmware/core/gate-lane.ts";
+import { DOOR_CLOSED, EMERGENCY, laneAdmit, laneAdvance, laneInput, newGateLane, type GateLane } from "../../firmware/core/gate-lane.ts";
 
 /*
  * Gate lane inputs for tests: scripts of timed input changes, bodies walking the lane turned into
@@ -49,7 +49,7 @@ export function runSteps(steps: Step[], times: GateTimes = gateTimes(), tailMs =
   const lockAfter: boolean[] = [];
   let now = 0;
   let locked = true;
-  const lane = new GateLane(times, {
+  const lane = newGateLane(times, {
     event: (type, t) => events.push([type, t]),
     lock: (l) => {
       locked = l;
@@ -59,13 +59,13 @@ export function runSteps(steps: Step[], times: GateTimes = gateTimes(), tailMs =
   });
   for (const s of steps) {
     now = s.t;
-    if (s.sig === "a") lane.admit(s.t);
-    else if (s.sig === "k") lane.advance(s.t);
-    else lane.input(SIGNAL[s.sig], s.v === 1, s.t);
+    if (s.sig === "a") laneAdmit(lane, s.t);
+    else if (s.sig === "k") laneAdvance(lane, s.t);
+    else laneInput(lane, SIGNAL[s.sig], s.v === 1, s.t);
     lockAfter.push(locked);
   }
   now = (steps.at(-1)?.t ?? 0) + tailMs;
-  lane.advance(now);
+  laneAdvance(lane, now);
   return { events, locks, lane, lockAfter };
 }
 

@@ -9,8 +9,8 @@ import type { DigitalIn, DigitalOut } from "../../../hal/digital";
 import type { GateIoHal, GateLaneIo } from "../../../hal/hal";
 import { INNER, OUTER } from "../../core/crossing-tracker";
 import { gateTimes } from "../../core/gate-events";
-import type { GateTimes } from "../../core/gate-events";
-import { DOOR_CLOSED, EMERGENCY, GateLane } from "../../core/gate-lane";
+import type { GateLane, GateTimes } from "../../core/gate-events";
+import { DOOR_CLOSED, EMERGENCY, laneAdvance, laneBegin, laneInput, laneNextDueMs, newGateLane } from "../../core/gate-lane";
 import { GateSignals } from "../../core/gate-signals";
 
 /*
@@ -35,7 +35,7 @@ function advanceLanes(lanes: GateLane[], tMs: number): void {
     let first = -1;
     let firstMs = Infinity;
     for (let i = 0; i < lanes.length; i++) {
-      const due = lanes[i].nextDueMs();
+      const due = laneNextDueMs(lanes[i]);
       if (due <= tMs && due < firstMs) {
         first = i;
         firstMs = due;
@@ -44,21 +44,21 @@ function advanceLanes(lanes: GateLane[], tMs: number): void {
     if (first < 0) {
       return;
     }
-    lanes[first].advance(firstMs);
+    laneAdvance(lanes[first], firstMs);
   }
 }
 
 function watchInput(input: DigitalIn, lanes: GateLane[], lane: GateLane, signal: number): void {
   input.watch((level: boolean, tMs: number): void => {
     advanceLanes(lanes, tMs);
-    lane.input(signal, level, tMs);
+    laneInput(lane, signal, level, tMs);
   });
 }
 
 /* A function of its own, so each lane's callbacks keep their own lane on Espruino. */
 function startLane(io: GateLaneIo, i: number, times: GateTimes, clock: Clock, publish: GatePublish, lanes: GateLane[], signals: GateSignals): GateLane {
   const laneId = "G" + (i + 1);
-  const lane = new GateLane(times, {
+  const lane = newGateLane(times, {
     event(type: string, tMs: number): void {
       publish(laneId, type, tMs);
       signals.event(i, type, clock.nowMs());
@@ -80,7 +80,7 @@ function startLane(io: GateLaneIo, i: number, times: GateTimes, clock: Clock, pu
 /**
  * Starts a lane for each of the HAL's ("G1" is the first): reads every input's level at boot,
  * watches them and the emergency input, and does the lanes' due work every TICK_MS. An admission
- * for lane i is `advanceLanes(lanes, tMs)` then `lanes[i].admit(tMs)`.
+ * for lane i is `advanceLanes(lanes, tMs)` then `laneAdmit(lanes[i], tMs)`.
  */
 export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[] {
   const clock = hal.clock;
@@ -97,16 +97,16 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
   for (let i = 0; i < hal.lanes.length; i++) {
     const io = hal.lanes[i];
     const lane = startLane(io, i, times, clock, publish, lanes, signals);
-    lane.begin(OUTER, io.beamOuter.read(), bootMs);
-    lane.begin(INNER, io.beamInner.read(), bootMs);
-    lane.begin(DOOR_CLOSED, io.doorClosed.read(), bootMs);
+    laneBegin(lane, OUTER, io.beamOuter.read(), bootMs);
+    laneBegin(lane, INNER, io.beamInner.read(), bootMs);
+    laneBegin(lane, DOOR_CLOSED, io.doorClosed.read(), bootMs);
     lanes.push(lane);
-    lane.begin(EMERGENCY, emergency, bootMs);
+    laneBegin(lane, EMERGENCY, emergency, bootMs);
   }
   hal.emergency.watch((level: boolean, tMs: number): void => {
     advanceLanes(lanes, tMs);
     for (let i = 0; i < lanes.length; i++) {
-      lanes[i].input(EMERGENCY, level, tMs);
+      laneInput(lanes[i], EMERGENCY, level, tMs);
     }
   });
   clock.every(TICK_MS, (): void => {

@@ -7,6 +7,7 @@ import { GATE_KINDS, gateKind, gatePeriodicHealth, sendGateEvent } from "../../c
 import { otaBoot } from "../../core/ota-boot";
 import { openOutbox } from "../../core/outbox";
 import { Telemetry } from "../../core/telemetry";
+import { laneAdmit, laneState } from "../../core/gate-lane";
 import { advanceLanes, startGateLanes } from "./gate-lanes";
 
 /** Messages the outbox keeps while the broker is away: a busy gate's hour or so. */
@@ -41,7 +42,7 @@ export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void
     nowMs: (): number => clock.nowMs(),
     admit: (lane: number, tMs: number): void => {
       advanceLanes(lanes, tMs);
-      lanes[lane].admit(tMs);
+      laneAdmit(lanes[lane], tMs);
     },
     reboot: (): void => {
       clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
@@ -58,7 +59,7 @@ export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void
       sinceHealthMs = 0;
       const states: number[] = [];
       for (let i = 0; i < lanes.length; i++) {
-        states.push(lanes[i].state());
+        states.push(laneState(lanes[i]));
       }
       telemetry.direct("health", gatePeriodicHealth(telemetry, clock.nowMs(), system.freeMemory(), device.rejected, states), 0);
     }

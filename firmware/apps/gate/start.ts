@@ -3,6 +3,7 @@ import type { GateHal } from "../../../hal/hal";
 import { EMERGENCY_EVENT, LOCK_FAULT } from "../../core/gate-events";
 import { formatInt, jsonString } from "../../core/format";
 import { round } from "../../core/math";
+import { laneAdmit } from "../../core/gate-lane";
 import { advanceLanes, startGateLanes } from "./gate-lanes";
 
 /** Boots the gate controller: each lane's inputs and admissions feed its state machine; its events go to the link, its lock command to the lock. */
@@ -18,7 +19,7 @@ export function startGate(hal: GateHal, board: BoardConstants): void {
   hal.admissions.watch((lane: number, token: string, tMs: number): void => {
     if (lane >= 0 && lane < lanes.length && Math.floor(lane) === lane) {
       advanceLanes(lanes, tMs);
-      lanes[lane].admit(tMs);
+      laneAdmit(lanes[lane], tMs);
     } else {
       hal.log.error("admission " + token + " for no lane " + lane);
     }
