@@ -6,12 +6,13 @@
  */
 import type { Clock } from "../../../hal/clock";
 import type { DigitalIn, DigitalOut } from "../../../hal/digital";
-import type { GateIoHal, GateLaneIo } from "../../../hal/hal";
+import type { GateIoHal } from "../../../hal/hal";
 import { INNER, OUTER } from "../../core/crossing-tracker";
 import { gateTimes } from "../../core/gate-events";
 import type { GateLane, GateTimes } from "../../core/gate-events";
 import { DOOR_CLOSED, EMERGENCY, laneAdvance, laneBegin, laneInput, laneNextDueMs, newGateLane } from "../../core/gate-lane";
-import { GateSignals } from "../../core/gate-signals";
+import { newGateSignals, signalsChirp, signalsEvent, signalsLock, signalsShow } from "../../core/gate-signals";
+import type { GateSignals } from "../../core/gate-signals";
 
 /*
  * The lanes' deadlines are looked at every TICK_MS, up to LAG_MS behind the clock: further back
@@ -48,33 +49,34 @@ function advanceLanes(lanes: GateLane[], tMs: number): void {
   }
 }
 
-function watchInput(input: DigitalIn, lanes: GateLane[], lane: GateLane, signal: number): void {
+/*
+ * What the lanes' callbacks share, in one array they all hold: on NodeMCU each variable a closure
+ * captures is an upvalue of 24 bytes, made anew for each lane.
+ */
+type Gate = [GateLane[], GateSignals, Clock, GatePublish];
+
+function watchInput(input: DigitalIn, g: Gate, i: number, signal: number): void {
   input.watch((level: boolean, tMs: number): void => {
-    advanceLanes(lanes, tMs);
-    laneInput(lane, signal, level, tMs);
+    advanceLanes(g[0], tMs);
+    laneInput(g[0][i], signal, level, tMs);
   });
 }
 
 /* A function of its own, so each lane's callbacks keep their own lane on Espruino. */
-function startLane(io: GateLaneIo, i: number, times: GateTimes, clock: Clock, publish: GatePublish, lanes: GateLane[], signals: GateSignals): GateLane {
-  const laneId = "G" + (i + 1);
-  const lane = newGateLane(times, {
+function startLane(lock: DigitalOut, i: number, times: GateTimes, g: Gate): GateLane {
+  return newGateLane(times, {
     event(type: string, tMs: number): void {
-      publish(laneId, type, tMs);
-      signals.event(i, type, clock.nowMs());
+      g[3]("G" + (i + 1), type, tMs);
+      signalsEvent(g[1], i, type, g[2].nowMs());
     },
     lock(locked: boolean): void {
-      io.lock.write(locked);
-      signals.lock(i, locked, clock.nowMs());
+      lock.write(locked);
+      signalsLock(g[1], i, locked, g[2].nowMs());
     },
     admitted(): void {
-      signals.chirp(clock.nowMs());
+      signalsChirp(g[1], g[2].nowMs());
     },
   });
-  watchInput(io.beamOuter, lanes, lane, OUTER);
-  watchInput(io.beamInner, lanes, lane, INNER);
-  watchInput(io.doorClosed, lanes, lane, DOOR_CLOSED);
-  return lane;
 }
 
 /**
@@ -91,12 +93,16 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
     lights.push(hal.lanes[i].ledGreen);
     lights.push(hal.lanes[i].ledRed);
   }
-  const signals = new GateSignals(lanes, lights, hal.buzzer);
+  const g: Gate = [lanes, newGateSignals(lanes, lights, hal.buzzer), clock, publish];
   const bootMs = clock.nowMs();
   const emergency = hal.emergency.read();
   for (let i = 0; i < hal.lanes.length; i++) {
     const io = hal.lanes[i];
-    const lane = startLane(io, i, times, clock, publish, lanes, signals);
+    // The lane's lock, not its io: the callbacks would keep every input and output of the lane's object.
+    const lane = startLane(io.lock, i, times, g);
+    watchInput(io.beamOuter, g, i, OUTER);
+    watchInput(io.beamInner, g, i, INNER);
+    watchInput(io.doorClosed, g, i, DOOR_CLOSED);
     laneBegin(lane, OUTER, io.beamOuter.read(), bootMs);
     laneBegin(lane, INNER, io.beamInner.read(), bootMs);
     laneBegin(lane, DOOR_CLOSED, io.doorClosed.read(), bootMs);
@@ -111,7 +117,7 @@ export function startGateLanes(hal: GateIoHal, publish: GatePublish): GateLane[]
   });
   clock.every(TICK_MS, (): void => {
     advanceLanes(lanes, clock.nowMs() - LAG_MS);
-    signals.show(clock.nowMs());
+    signalsShow(g[1], clock.nowMs());
   });
   return lanes;
 }
