@@ -10,7 +10,7 @@ import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { handleGateCommand, MAX_ADMIT_MS, TOKEN_MEMORY, type GateDevice } from "../firmware/core/gate-commands.ts";
 import { gateTimes } from "../firmware/core/gate-events.ts";
 import { laneAdmit, laneState, newGateLane } from "../firmware/core/gate-lane.ts";
-import { GATE_KINDS } from "../firmware/core/gate-payloads.ts";
+import { GATE_KINDS } from "../firmware/core/gate-events.ts";
 import { openOutbox } from "../firmware/core/outbox.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
 import { TearingStore } from "../sim/devices/tearing-store.ts";

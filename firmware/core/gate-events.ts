@@ -12,6 +12,23 @@ export const HELD_OPEN = "held_open";
 export const LOCK_FAULT = "lock_fault";
 export const EMERGENCY_EVENT = "emergency";
 
+/** The kinds of event a lane counts (show's counts), in this order: gateKind() and gateKindName(). */
+export const GATE_KINDS = 8;
+
+/* gateKindName and gateKind are exported at the end: called here too, they would otherwise be reached through the module's export table (docs/lua-heap.md). */
+function gateKindName(k: number): string {
+  return k === 0 ? ENTRY : k === 1 ? EXIT : k === 2 ? TAILGATE : k === 3 ? WRONG_WAY : k === 4 ? FORCED : k === 5 ? HELD_OPEN : k === 6 ? LOCK_FAULT : EMERGENCY_EVENT;
+}
+
+function gateKind(type: string): number {
+  for (let k = 0; k < GATE_KINDS - 1; k++) {
+    if (gateKindName(k) === type) {
+      return k;
+    }
+  }
+  return GATE_KINDS - 1;
+}
+
 /** The lane's states (laneState(), gate-lane.ts). */
 export const IDLE = 0;
 export const ADMITTED = 1;
@@ -79,3 +96,5 @@ export const enum Ln {
  * a class costs a metatable and its instances hash tables.
  */
 export type GateLane = [number[], number[], GateSink, GateTimes];
+
+export { gateKind, gateKindName };

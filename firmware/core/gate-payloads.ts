@@ -1,30 +1,15 @@
 /*
  * The gate's MQTT payloads (docs/mqtt.md, "Gate"), in CBOR. Passages and door alarms go on
  * `event`, the lanes' health (emergency, lock_fault) and refused admissions on `health`, all
- * through the outbox with (dev, boot, seq); periodic health goes straight out at QoS 0.
+ * through the outbox with (dev, boot, seq); periodic health goes straight out at QoS 0. The MQTT
+ * app imports this module lazily (tools/build/lua-modules.ts): the CBOR writer is loaded with a
+ * payload, not kept. The kinds of event a lane counts are in gate-events.ts, which the app keeps.
  */
 import { CborWriter } from "./cbor-writer";
-import { EMERGENCY_EVENT, ENTRY, EXIT, FORCED, HELD_OPEN, LOCK_FAULT, TAILGATE, WRONG_WAY } from "./gate-events";
+import { EMERGENCY_EVENT, LOCK_FAULT } from "./gate-events";
 import { formatInt } from "./format";
 import { round } from "./math";
 import { PROTOCOL_VERSION, type Telemetry } from "./telemetry";
-
-/** The kinds of event a lane counts (show's counts), in this order: gateKind() and gateKindName(). */
-export const GATE_KINDS = 8;
-
-/* gateKindName and laneStateName are exported at the end: called here too, they would otherwise be reached through the module's export table (docs/lua-heap.md). */
-function gateKindName(k: number): string {
-  return k === 0 ? ENTRY : k === 1 ? EXIT : k === 2 ? TAILGATE : k === 3 ? WRONG_WAY : k === 4 ? FORCED : k === 5 ? HELD_OPEN : k === 6 ? LOCK_FAULT : EMERGENCY_EVENT;
-}
-
-export function gateKind(type: string): number {
-  for (let k = 0; k < GATE_KINDS - 1; k++) {
-    if (gateKindName(k) === type) {
-      return k;
-    }
-  }
-  return GATE_KINDS - 1;
-}
 
 /** laneState() as a word. */
 function laneStateName(state: number): string {
@@ -67,4 +52,4 @@ export function gatePeriodicHealth(t: Telemetry, nowMs: number, free: number, re
   return w.done();
 }
 
-export { gateKindName, laneStateName };
+export { laneStateName };

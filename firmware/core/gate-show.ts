@@ -6,7 +6,8 @@
 import type { CborWriter } from "./cbor-writer";
 import type { GateDevice } from "./gate-commands";
 import { laneState } from "./gate-lane";
-import { GATE_KINDS, gateKindName, laneStateName } from "./gate-payloads";
+import { GATE_KINDS, gateKindName } from "./gate-events";
+import { laneStateName } from "./gate-payloads";
 
 export const GATE_SHOW_FIELDS = 6;
 
