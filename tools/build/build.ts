@@ -112,15 +112,12 @@ export async function compileApp(boardId: string, app: AppName, opts: ConstantOp
     const own = footprint.lua_heap_after_boot_bytes![board.lua === "5.3" ? "lua5.3" : "lua5.1"]!;
     // A 64-bit Lua 5.1's figure says nothing of a 32-bit chip's heap: no verdict without the 32-bit one.
     const comparable = board.lua === "5.3" || footprint.lua51_bits === 32;
-    if (limit !== undefined && comparable && own > limit && (!mqtt || ENFORCE_LUA_HEAP_MQTT)) {
+    if (limit !== undefined && comparable && own > limit) {
       throw new BudgetError(`${name}: ${own} bytes of Lua heap in use after boot, over the board's budget of ${limit} (${budgetKey}.lua_heap_after_boot_bytes in the board file)`);
     }
   }
   return { board, files, footprint };
 }
-
-/* budget_mqtt's Lua heap is reported, not yet enforced: the ESP8266's MQTT builds are over it (docs/lua-heap.md). */
-const ENFORCE_LUA_HEAP_MQTT = false;
 
 /** Boots the NodeMCU build as flashed (an MQTT build with the device record flashing writes) under lua5.1 and lua5.3. */
 async function measureLuaHeap(board: BoardFile, constants: BoardConstants, app: AppName, files: Record<string, string>, mqtt: boolean, footprint: Footprint): Promise<void> {
