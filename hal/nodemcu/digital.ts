@@ -1,5 +1,6 @@
 import type { DigitalIn, DigitalOut } from "../digital";
-import type { NodeMcuClock } from "./clock";
+import type { Clock } from "../clock";
+import { unwrapMs } from "./clock";
 import { Db, debounced, debounceEdge } from "./debounce";
 import type { Debounced } from "./debounce";
 
@@ -7,7 +8,7 @@ import type { Debounced } from "./debounce";
 export class NodeMcuDigitalIn implements DigitalIn {
   private readonly d: Debounced;
 
-  constructor(pin: number, debounceMs: number, clock: NodeMcuClock) {
+  constructor(pin: number, debounceMs: number, clock: Clock) {
     gpio.mode(pin, gpio.INT);
     this.d = debounced(pin, debounceMs, clock);
   }
@@ -21,7 +22,7 @@ export class NodeMcuDigitalIn implements DigitalIn {
     d[Db.ON_CHANGE] = onChange;
     // The ESP8266 stamps each edge in its ISR, on tmr.now()'s clock.
     gpio.trig(d[Db.PIN], "both", (level: number, whenUs: number): void => {
-      debounceEdge(d, (d[Db.CLOCK] as NodeMcuClock).unwrapMs(whenUs));
+      debounceEdge(d, unwrapMs(whenUs));
     });
   }
 }

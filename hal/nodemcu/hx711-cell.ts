@@ -2,7 +2,7 @@ import type { CellPins } from "../board";
 import { SETTLING_CONVERSIONS, type LoadCell, type SampleBatchHandler } from "../load-cell";
 import { mod } from "../../firmware/core/math";
 import { diffSqOf, meanOf, varianceOf } from "./batch-stats";
-import type { NodeMcuClock } from "./clock";
+import { unwrapMs } from "./clock";
 
 /* NodeMCU's hx711 mode for the clock pulses that select it (HX711 datasheet, Table 3): 25 → 0 (A/128), 26 → 1 (B/32), 27 → 2 (A/64). */
 function modeFor(gainPulses: number): number {
@@ -24,7 +24,7 @@ function signed24(b0: number, b1: number, b2: number): number {
  * A board with one cell uses hx711.start: the C module reads each conversion on its DOUT
  * interrupt and calls back once a batch, so Lua runs once per batch.
  */
-export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuClock): LoadCell {
+export function nodemcuHx711Batch(pins: CellPins, index: number): LoadCell {
   const sck = pins.sck;
   const size = pins.batch;
   const mode = modeFor(pins.gainPulses);
@@ -45,7 +45,7 @@ export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuC
           }
           // The module stamps with all 32 bits of system_get_time(); tmr.now() keeps 31: fold into its domain.
           const mean = meanOf(batch, n);
-          onBatch(index, batch, n, clock.unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(batch, n, mean), diffSqOf(batch, n));
+          onBatch(index, batch, n, unwrapMs(mod(tUs, 2147483648)), mean, varianceOf(batch, n, mean), diffSqOf(batch, n));
         });
       });
     },
@@ -63,17 +63,16 @@ export function nodemcuHx711Batch(pins: CellPins, index: number, clock: NodeMcuC
 const enum Polled {
   BATCH = 0,
   ON_BATCH = 1,
-  CLOCK = 2,
-  DOUT = 3,
-  SCK = 4,
-  MODE = 5,
-  INDEX = 6,
+  DOUT = 2,
+  SCK = 3,
+  MODE = 4,
+  INDEX = 5,
   /** Conversions still to drop while the chip settles, and how many of the batch are filled. */
-  SETTLING = 7,
-  FILLED = 8,
+  SETTLING = 6,
+  FILLED = 7,
 }
 
-type PolledCell = [number[], SampleBatchHandler, NodeMcuClock, number, number, number, number, number, number];
+type PolledCell = [number[], SampleBatchHandler, number, number, number, number, number, number];
 
 /* A falling DOUT: the chip has a conversion ready, or a data bit went by (DOUT is high again by now). */
 function poll(c: PolledCell, whenUs: number): void {
@@ -92,7 +91,7 @@ function poll(c: PolledCell, whenUs: number): void {
   if (c[Polled.FILLED] === batch.length) {
     c[Polled.FILLED] = 0;
     const mean = meanOf(batch, batch.length);
-    c[Polled.ON_BATCH](c[Polled.INDEX], batch, batch.length, c[Polled.CLOCK].unwrapMs(whenUs), mean, varianceOf(batch, batch.length, mean), diffSqOf(batch, batch.length));
+    c[Polled.ON_BATCH](c[Polled.INDEX], batch, batch.length, unwrapMs(whenUs), mean, varianceOf(batch, batch.length, mean), diffSqOf(batch, batch.length));
   }
 }
 
@@ -100,7 +99,7 @@ function poll(c: PolledCell, whenUs: number): void {
  * hx711.start serves one chip, so a board with several cells watches each DOUT with gpio.trig
  * and, when it falls, points the module at that chip (hx711.init) and reads one conversion.
  */
-export function nodemcuHx711Polled(pins: CellPins, index: number, clock: NodeMcuClock): LoadCell {
+export function nodemcuHx711Polled(pins: CellPins, index: number): LoadCell {
   const dout = pins.dout;
   const sck = pins.sck;
   const batch: number[] = [];
@@ -112,7 +111,7 @@ export function nodemcuHx711Polled(pins: CellPins, index: number, clock: NodeMcu
   }
   return {
     start(onBatch: SampleBatchHandler): void {
-      const c: PolledCell = [batch, onBatch, clock, dout, sck, modeFor(pins.gainPulses), index, SETTLING_CONVERSIONS, 0];
+      const c: PolledCell = [batch, onBatch, dout, sck, modeFor(pins.gainPulses), index, SETTLING_CONVERSIONS, 0];
       gpio.write(sck, gpio.LOW);
       gpio.trig(dout, "down", (level: number, whenUs: number): void => poll(c, whenUs));
     },

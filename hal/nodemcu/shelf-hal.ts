@@ -10,7 +10,7 @@ export function nodemcuShelfHal(board: BoardConstants): ShelfHal {
   const clock = nodemcuClock();
   const cells: LoadCell[] = [];
   for (let i = 0; i < board.cells.length; i++) {
-    cells.push(board.cells.length === 1 ? nodemcuHx711Batch(board.cells[i], i, clock) : nodemcuHx711Polled(board.cells[i], i, clock));
+    cells.push(board.cells.length === 1 ? nodemcuHx711Batch(board.cells[i], i) : nodemcuHx711Polled(board.cells[i], i));
   }
   return { clock: clock, cells: cells, store: nodemcuFileStore(), link: consoleLink(), log: consoleLog() };
 }
