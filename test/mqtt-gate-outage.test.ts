@@ -3,7 +3,7 @@
  * test/mqtt-outage.test.ts): a live gate on a real mosquitto that keeps its sessions on disk, the
  * broker killed (SIGKILL) while bodies cross the lanes and started again; the back office ends
  * with every event once after dropping duplicates by (boot, seq), each as the serial build
- * reports it for the same trace. On espruino-esp32 and nodemcu-esp8266-lan (lua5.1).
+ * reports it for the same trace. On espruino-esp32 and nodemcu-esp8266 (lua5.1).
  */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,8 +40,7 @@ afterAll(async () => {
 });
 
 describe("the gate's events across a broker restart", () => {
-  // nodemcu-esp8266-lan: the ESP8266 gate on MQTT without TLS (nodemcu-esp8266 keeps 30 KB for TLS, and refuses it).
-  for (const board of ["espruino-esp32", "nodemcu-esp8266-lan"]) {
+  for (const board of ["espruino-esp32", "nodemcu-esp8266"]) {
     it(`${board}: loses nothing, and after dropping duplicates by (boot, seq) has each event once, as the serial build reports it`, async () => {
       const [reference] = await replayTrace(tracePath, { runners: [board.startsWith("espruino") ? "espruino" : "lua51"] }, () => board);
       const db = join(dir, `db-${board}`);

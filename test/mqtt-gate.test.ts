@@ -43,9 +43,7 @@ function deduped(watch: MqttWatch, suffix: string): Msg[] {
   return [...seen.values()].sort((a, b) => (a.seq as number) - (b.seq as number));
 }
 
-// The ESP8266 NodeMCU gate on MQTT is over nodemcu-esp8266's budget_mqtt (it keeps 30 KB for TLS), so
-// the build refuses it there; it runs on the same chip without TLS (boards/nodemcu-esp8266-lan.json).
-for (const board of ["espruino-esp32", "nodemcu-esp8266-lan"]) for (const trace of traces) {
+for (const board of ["espruino-esp32", "nodemcu-esp8266"]) for (const trace of traces) {
   describe(`the gate on MQTT on ${board}, ${trace.scenario} trace`, () => {
     const device = `gate-${board.slice(0, 4)}-${trace.scenario.slice(0, 4)}`;
     let reference: ReplayEntry;

@@ -138,8 +138,7 @@ for (const board of ["espruino-esp32", "nodemcu-esp8266"]) {
   });
 }
 
-// The ESP8266 gate on MQTT builds for the chip without TLS only (boards/nodemcu-esp8266-lan.json).
-for (const board of ["espruino-esp32", "nodemcu-esp8266-lan"]) {
+for (const board of ["espruino-esp32", "nodemcu-esp8266"]) {
   describe(`a bundle update of the gate on ${board}`, () => {
     const device = `ota-g-${board.split("-")[0].slice(0, 4)}`;
     const otaKey = deriveOtaKey(FLEET, device);

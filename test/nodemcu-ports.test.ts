@@ -24,7 +24,7 @@ const ESP32_ONLY = [/\bspi\.master\(/, /\bgpio\.config\(/, /\bgpio\.INTR_/, /\bn
 describe("the NodeMCU ports", () => {
   it("are picked by the board's platform and MCU", () => {
     const picked = Object.fromEntries(boardIds().map((id) => [id, portFor(loadBoard(id))]));
-    expect(picked).toEqual({ "espruino-esp32": "espruino", "espruino-esp8266": "espruino", "nodemcu-esp32": "nodemcu-esp32", "nodemcu-esp8266": "nodemcu", "nodemcu-esp8266-lan": "nodemcu" });
+    expect(picked).toEqual({ "espruino-esp32": "espruino", "espruino-esp8266": "espruino", "nodemcu-esp32": "nodemcu-esp32", "nodemcu-esp8266": "nodemcu" });
   });
 
   for (const app of APPS) {
