@@ -29,8 +29,9 @@ export const LAZY_LUA_IMPORTS: Record<string, string[]> = {
   "firmware/core/shelf-pipeline": ["firmware/core/episode-resolve"],
   // The status and each outbox message's head: the CBOR writer is loaded with them, not kept.
   "firmware/core/telemetry": ["firmware/core/telemetry-payloads"],
-  // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay; so do events, and their payloads' CBOR writer.
-  "firmware/apps/gate/online": ["firmware/core/gate-commands", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/ota-boot", "firmware/core/gate-payloads"],
+  // Admissions come a few times a minute, and each is a few KB of CBOR and HMAC that need not stay, nor the
+  // command's device (gate-command.ts); events come as often, and their payloads' CBOR writer need not stay either.
+  "firmware/apps/gate/online": ["firmware/apps/gate/gate-command", "firmware/core/device-config", "firmware/core/boot-count", "firmware/core/ota-boot", "firmware/core/gate-payloads"],
   // The second slot of bundle updates: its code is loaded for the command that uses it.
   "hal/nodemcu/online-shelf-hal": ["hal/nodemcu/bundle-slot"],
   "hal/nodemcu/online-gate-hal": ["hal/nodemcu/bundle-slot"],

@@ -2,18 +2,17 @@ import type { BoardConstants } from "../../../hal/board";
 import type { OnlineGateHal } from "../../../hal/hal";
 import { nextBoot } from "../../core/boot-count";
 import { loadDeviceConfig } from "../../core/device-config";
-import { handleGateCommand, type GateDevice } from "../../core/gate-commands";
 import { GATE_KINDS, gateKind } from "../../core/gate-events";
 import { gatePeriodicHealth, sendGateEvent } from "../../core/gate-payloads";
 import { otaBoot } from "../../core/ota-boot";
 import { openOutbox } from "../../core/outbox";
 import { Telemetry } from "../../core/telemetry";
-import { laneAdmit, laneState } from "../../core/gate-lane";
-import { advanceLanes, startGateLanes } from "./gate-lanes";
+import { laneState } from "../../core/gate-lane";
+import { gateCommand, GApp, type GateApp } from "./gate-command";
+import { startGateLanes } from "./gate-lanes";
 
 /** Messages the outbox keeps while the broker is away: a busy gate's hour or so. */
 const OUTBOX_CAPACITY = 200;
-const REBOOT_DELAY_MS = 300;
 
 /**
  * Boots the gate controller on MQTT (docs/mqtt.md, "Gate"): the lanes' events through the outbox,
@@ -37,32 +36,21 @@ export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void
     counts[at] = counts[at] + 1;
     sendGateEvent(telemetry, type, laneId, tMs);
   });
-  const device: GateDevice = {
-    store: hal.store, hmac: hal.hmac, key: config.key, telemetry: telemetry, lanes: lanes, counts: counts,
-    tokens: [], tokenUntilMs: [], healthPeriodS: period >= 10 ? period : 60, rejected: 0,
-    nowMs: (): number => clock.nowMs(),
-    admit: (lane: number, tMs: number): void => {
-      advanceLanes(lanes, tMs);
-      laneAdmit(lanes[lane], tMs);
-    },
-    reboot: (): void => {
-      clock.after(REBOOT_DELAY_MS, (): void => system.reboot());
-    },
-    slot: hal.slot,
-  };
-  telemetry.onCommand = (payload: string): void => handleGateCommand(device, payload);
+  // What commands touch, kept as one array (gate-command.ts); a command's GateDevice is made for it.
+  const app: GateApp = [hal.store, hal.hmac, config.key, telemetry, lanes, counts, [], [], period >= 10 ? period : 60, 0, clock, system, hal.slot];
+  telemetry.onCommand = (payload: string): void => gateCommand(app, payload);
   // Bundle updates (docs/ota.md): reports a rollback its loader made, and confirms this bundle once up if it is on trial.
   otaBoot(hal.store, telemetry, hal.mqtt, clock);
   let sinceHealthMs = 0;
   clock.every(1000, (): void => {
     sinceHealthMs = sinceHealthMs + 1000;
-    if (sinceHealthMs >= device.healthPeriodS * 1000) {
+    if (sinceHealthMs >= app[GApp.HEALTH_PERIOD_S] * 1000) {
       sinceHealthMs = 0;
       const states: number[] = [];
       for (let i = 0; i < lanes.length; i++) {
         states.push(laneState(lanes[i]));
       }
-      telemetry.direct("health", gatePeriodicHealth(telemetry, clock.nowMs(), system.freeMemory(), device.rejected, states), 0);
+      telemetry.direct("health", gatePeriodicHealth(telemetry, clock.nowMs(), system.freeMemory(), app[GApp.REJECTED], states), 0);
     }
   });
   if (config.bad !== "") {
