@@ -15,6 +15,7 @@ import { Mosquitto } from "./support/mosquitto.ts";
 import { MqttWatch } from "./support/mqtt-watch.ts";
 
 const PASSWORD = "pw-Cli!s3cret";
+const WIFI = { ssid: "store-iot", password: "wifi-Pa55!word" };
 const dir = mkdtempSync(join(tmpdir(), "aisle-flash-cli-"));
 let broker: Mosquitto;
 
@@ -106,7 +107,7 @@ describe("aisle flash --many on virtual NodeMCU boards", () => {
   });
 
   it("flashes each board of the CSV with its own id and a new key of its own, and says which one failed and where", async () => {
-    const config = configFile("fleet.json", { broker: broker.url, user: "fleet", password: PASSWORD, keys_dir: "fleet-keys", keepalive_s: 20 });
+    const config = configFile("fleet.json", { broker: broker.url, user: "fleet", password: PASSWORD, keys_dir: "fleet-keys", keepalive_s: 20, wifi: WIFI });
     const csv = join(dir, "batch.csv");
     writeFileSync(csv, `port,device_id\n${join(dir, "ttyV0")},aisle-s1\n${join(dir, "missing-tty")},aisle-s9\n${join(dir, "ttyV1")},aisle-s2\n`);
     const r = await aisle(["flash", "--board", "nodemcu-esp8266", "--app", "shelf", "--many", csv, "--device-config", config]);
@@ -125,7 +126,12 @@ describe("aisle flash --many on virtual NodeMCU boards", () => {
     expect(readFileSync(join(dir, "fleet-keys", "aisle-s1.key"), "utf8")).not.toBe(readFileSync(join(dir, "fleet-keys", "aisle-s2.key"), "utf8"));
     // The device's flash holds the record; the terminal never saw a secret.
     expect((await boards[0].files()).get("device")?.length).toBeGreaterThan(40);
-    for (const secret of [PASSWORD, readFileSync(join(dir, "fleet-keys", "aisle-s1.key"), "utf8").trim()]) expect(r.stdout + r.stderr).not.toContain(secret);
+    for (const secret of [PASSWORD, WIFI.password, readFileSync(join(dir, "fleet-keys", "aisle-s1.key"), "utf8").trim()]) expect(r.stdout + r.stderr).not.toContain(secret);
+    // Each booted app joined the network its record names (the virtual board says which, never the password).
+    for (const b of boards) {
+      expect(b.board.lines).toContain(`~wifi join ${WIFI.ssid}`);
+      expect(b.board.lines.join("\n")).not.toContain(WIFI.password);
+    }
   }, 120000);
 
   it("flashed again with --json: the same key, the device back as its next boot", async () => {
@@ -149,14 +155,17 @@ describe("aisle flash --many on virtual NodeMCU boards", () => {
 
 describe("aisle flash on a virtual Espruino's TCP console", () => {
   it("flashes the gate on MQTT with a key file of its own; the gate comes online", async () => {
-    const server = await EspruinoReplServer.start({ board: "espruino-esp32" });
+    const lines: string[] = [];
+    const server = await EspruinoReplServer.start({ board: "espruino-esp32", onLine: (l) => lines.push(l) });
     try {
       writeFileSync(join(dir, "gate.key"), "ab".repeat(32) + "\n");
-      const config = configFile("gate.json", { device_id: "aisle-g1", broker: broker.url, key_file: "gate.key" });
+      const config = configFile("gate.json", { device_id: "aisle-g1", broker: broker.url, key_file: "gate.key", wifi: WIFI });
       const r = await aisle(["flash", "--board", "espruino-esp32", "--app", "gate", "--port", server.url, "--device-config", config]);
       expect(r.code, r.stderr + r.stdout).toBe(0);
       expect(r.stdout).toMatch(/^aisle-g1 on tcp:\/\/127\.0\.0\.1:\d+: flashed \d files, \d+ bytes, verified, booted, in [\d.]+ s; key .*gate\.key\n$/);
       expect(await online("aisle-g1")).toMatchObject({ state: "online" });
+      expect(lines).toContain(`~wifi join ${WIFI.ssid}`);
+      expect(lines.join("\n")).not.toContain(WIFI.password);
       expect(r.stdout + r.stderr).not.toContain("ab".repeat(32));
     } finally {
       await server.close();

@@ -117,6 +117,13 @@ interface EspruinoNet {
 
 declare function require(module: "net"): EspruinoNet;
 
+/** The Wifi module (ESP32, ESP8266): connect() joins as a station and rejoins on its own after a drop. */
+interface EspruinoWifi {
+  connect(ssid: string, options: { password: string }): void;
+}
+
+declare function require(module: "Wifi"): EspruinoWifi;
+
 /** process.memory(): JsVars in use and free (Espruino counts memory in JsVars, not bytes). */
 interface EspruinoMemory {
   free: number;

@@ -9,4 +9,8 @@ export class EspruinoSystem implements System {
   reboot(): void {
     load();
   }
+
+  joinWifi(ssid: string, password: string): void {
+    require("Wifi").connect(ssid, { password: password });
+  }
 }

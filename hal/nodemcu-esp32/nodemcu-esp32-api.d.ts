@@ -71,6 +71,15 @@ declare namespace spi {
   function master(host: number, pins: Esp32SpiBusPins, dma: number): Esp32SpiMaster;
 }
 
+declare namespace wifi {
+  const STATION: number;
+  function mode(mode: number, save: boolean): void;
+  function start(): void;
+  namespace sta {
+    function config(cfg: { ssid: string; pwd: string; auto: boolean }, save: boolean): void;
+  }
+}
+
 declare namespace node {
   /** µs since boot, as a float (the bits above 53 come second, and are left out here). */
   function uptime(): number;

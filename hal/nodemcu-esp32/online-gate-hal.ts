@@ -6,6 +6,7 @@ import { nodemcuSystem } from "../nodemcu/system";
 import { nodemcuEsp32GateIo } from "./gate-io";
 import { esp32MqttLink } from "./mqtt-link";
 import { esp32BundleSlot } from "./bundle-slot";
+import { joinWifi } from "./wifi";
 
 export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuEsp32GateIo(board);
@@ -13,7 +14,7 @@ export function nodemcuEsp32OnlineGateHal(board: BoardConstants): OnlineGateHal 
   const name = board.id + "/gate";
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
-    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(joinWifi),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
     slot: (): BundleSlot => esp32BundleSlot(name),
   };

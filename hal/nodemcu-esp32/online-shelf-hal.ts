@@ -6,6 +6,7 @@ import { nodemcuSystem } from "../nodemcu/system";
 import { esp32MqttLink } from "./mqtt-link";
 import { nodemcuEsp32ShelfHal } from "./shelf-hal";
 import { esp32BundleSlot } from "./bundle-slot";
+import { joinWifi } from "./wifi";
 
 export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuEsp32ShelfHal(board);
@@ -13,7 +14,7 @@ export function nodemcuEsp32OnlineShelfHal(board: BoardConstants): OnlineShelfHa
   const name = board.id + "/shelf";
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: esp32MqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(joinWifi),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
     slot: (): BundleSlot => esp32BundleSlot(name),
   };

@@ -12,6 +12,14 @@ declare namespace tmr {
   function now(): number;
 }
 
+declare namespace wifi {
+  const STATION: number;
+  function setmode(mode: number): number;
+  namespace sta {
+    function config(cfg: { ssid: string; pwd: string; auto: boolean; save: boolean }): boolean;
+  }
+}
+
 declare namespace gpio {
   const INPUT: number;
   const OUTPUT: number;

@@ -6,6 +6,7 @@ import { nodemcuHmac } from "./hmac";
 import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuSystem } from "./system";
 import { nodemcuBundleSlot } from "./bundle-slot";
+import { joinWifi } from "./wifi";
 
 export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const io = nodemcuGateIo(board);
@@ -13,7 +14,7 @@ export function nodemcuOnlineGateHal(board: BoardConstants): OnlineGateHal {
   const name = board.id + "/gate";
   return {
     clock: io.clock, lanes: io.lanes, emergency: io.emergency, buzzer: io.buzzer, store: io.store, link: io.link, log: io.log,
-    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(joinWifi),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
     slot: (): BundleSlot => nodemcuBundleSlot(name, file),
   };

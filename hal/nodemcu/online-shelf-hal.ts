@@ -6,6 +6,7 @@ import { nodemcuMqttLink } from "./mqtt-link";
 import { nodemcuShelfHal } from "./shelf-hal";
 import { nodemcuSystem } from "./system";
 import { nodemcuBundleSlot } from "./bundle-slot";
+import { joinWifi } from "./wifi";
 
 export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const hal = nodemcuShelfHal(board);
@@ -13,7 +14,7 @@ export function nodemcuOnlineShelfHal(board: BoardConstants): OnlineShelfHal {
   const name = board.id + "/shelf";
   return {
     clock: hal.clock, cells: hal.cells, store: hal.store, link: hal.link, log: hal.log,
-    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(),
+    mqtt: nodemcuMqttLink(), hmac: nodemcuHmac(), system: nodemcuSystem(joinWifi),
     // Loaded at each call (tools/build/lua-modules.ts): no slot code stays in the heap.
     slot: (): BundleSlot => nodemcuBundleSlot(name, file),
   };

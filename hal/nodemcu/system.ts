@@ -1,7 +1,10 @@
 import type { System } from "../system";
 
-/** Both chips: node.heap() is free heap in bytes; node.restart() reboots into init.lua. */
-export function nodemcuSystem(): System {
+/**
+ * Both chips: node.heap() is free heap in bytes; node.restart() reboots into init.lua. Joining
+ * Wi-Fi is each chip's own (hal/nodemcu/wifi.ts, hal/nodemcu-esp32/wifi.ts): their wifi modules differ.
+ */
+export function nodemcuSystem(joinWifi: (ssid: string, password: string) => void): System {
   return {
     freeMemory(): number {
       return node.heap();
@@ -9,5 +12,6 @@ export function nodemcuSystem(): System {
     reboot(): void {
       node.restart();
     },
+    joinWifi: joinWifi,
   };
 }

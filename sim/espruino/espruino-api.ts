@@ -174,6 +174,8 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
       if (name === "Storage") return Storage;
       if (name === "crypto" && crypto !== undefined) return crypto;
       if (name === "net" && env.net !== undefined) return env.net.module;
+      // The board is on the host's network already: joining says which network, never its password.
+      if (name === "Wifi") return { connect: (ssid: string) => env.print(`~wifi join ${String(ssid)}`) };
       if (name === "heatshrink") {
         const hs = createRequire(import.meta.url)("espruino/libs/heatshrink.js") as { decompress(d: Uint8Array): Uint8Array };
         return { decompress: (data: unknown) => hs.decompress(bytes(data)) };

@@ -118,8 +118,8 @@ local loaded = false
 local function load_modules()
   if loaded then return end
   loaded = true
-  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file", "file-esp32", "node", "crypto", "mqtt-net", "mqtt-esp32" }
-    or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node", "crypto", "mqtt-net", "mqtt" }
+  local set = vb.mcu == "esp32" and { "tmr", "gpio-esp32", "hx711-chip", "spi", "file", "file-esp32", "node", "crypto", "mqtt-net", "mqtt-esp32", "wifi-esp32" }
+    or { "tmr", "gpio", "hx711-chip", "hx711", "file", "node", "crypto", "mqtt-net", "mqtt", "wifi" }
   for _, name in ipairs(set) do load_module(here .. "/" .. name .. ".lua") end
 end
 

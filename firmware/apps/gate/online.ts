@@ -57,6 +57,9 @@ export function startGateOnline(hal: OnlineGateHal, board: BoardConstants): void
     hal.log.error("offline: device config " + config.bad);
     return;
   }
+  if (config.wifiSsid !== "") {
+    system.joinWifi(config.wifiSsid, config.wifiPass);
+  }
   telemetry.start({ host: config.host, port: config.port, clientId: config.id, user: config.user, password: config.pass, keepaliveS: config.keepaliveS, willTopic: "", willPayload: "" });
   hal.log.info("gate up: " + lanes.length + " lanes, device " + config.id + " boot " + telemetry.boot);
 }

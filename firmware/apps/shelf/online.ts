@@ -90,6 +90,9 @@ export function startShelfOnline(hal: OnlineShelfHal, board: BoardConstants): vo
     hal.log.error("offline: device config " + config.bad);
     return;
   }
+  if (config.wifiSsid !== "") {
+    system.joinWifi(config.wifiSsid, config.wifiPass);
+  }
   telemetry.start({ host: config.host, port: config.port, clientId: config.id, user: config.user, password: config.pass, keepaliveS: config.keepaliveS, willTopic: "", willPayload: "" });
   hal.log.info("shelf up: " + cellCount + " cells, " + pipeline[Pipe.CONFIG].length + " lanes, device " + config.id + " boot " + telemetry.boot);
 }
