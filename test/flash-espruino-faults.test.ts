@@ -148,5 +148,18 @@ describe("connecting", () => {
     const other = await failure(flashEspruino({ board: "espruino-esp8266", app: "shelf", port: server.url, bundle: serialBundle }));
     expect(other.message).toBe(`connect failed: ${server.url} is an Espruino ESP32, not the ESP8266 of espruino-esp8266 (the board is unchanged: its app and device record are as they were)`);
     expect(server.storage.size).toBe(0);
+    await server.close();
+    server = await EspruinoReplServer.start({ board: "espruino-esp32", envBoard: "PICO_R1_3" });
+    const pico = await failure(flashEspruino({ board: "espruino-esp32", app: "shelf", port: server.url, bundle: serialBundle }));
+    expect(pico.message).toContain(`${server.url} is an Espruino PICO_R1_3, not the ESP32 of espruino-esp32`);
+    expect(server.storage.size).toBe(0);
+  });
+
+  it("takes Espruino's own Linux build for any Espruino board: the real interpreter off hardware", async () => {
+    lines = [];
+    server = await EspruinoReplServer.start({ board: "espruino-esp32", envBoard: "LINUX", onLine: (l) => lines.push(l) });
+    const r = await flashEspruino({ board: "espruino-esp8266", app: "shelf", port: server.url, bundle: serialBundle, bootWatchMs: 400 });
+    expect(r.board).toBe("LINUX");
+    expect(lines.some((l) => l.startsWith("I shelf up"))).toBe(true);
   });
 });

@@ -39,6 +39,8 @@ export interface EspruinoReplServerOptions {
    * whose connection a power cycle drops; "Serial1", a UART behind a USB bridge, which stays.
    */
   console?: "Telnet" | "Serial1";
+  /** What process.env.BOARD says, when not the board file's chip (a test of the flasher's check). */
+  envBoard?: string;
 }
 
 export class EspruinoReplServer {
@@ -69,6 +71,7 @@ export class EspruinoReplServer {
     this.storage = opts.storage ?? new Map();
     this.consoleDevice = opts.console ?? "Telnet";
     const env = espruinoProcessEnv(board, this.consoleDevice);
+    if (opts.envBoard !== undefined) env.BOARD = opts.envBoard;
     this.console = new EspruinoConsole({
       write: (bytes) => this.send(bytes),
       evaluate: (line) => this.live.board.evaluate(line),

@@ -110,7 +110,9 @@ export async function flashEspruino(o: EspruinoFlashOptions): Promise<EspruinoFl
     }
     const env = s.env;
     const boardName = String(env.BOARD ?? "");
-    if (!boardName.startsWith(board.mcu === "esp32" ? "ESP32" : "ESP8266")) {
+    // Espruino's own Linux build (espruino --telnet) is the real interpreter without a chip: taken
+    // for any Espruino board, to check a bundle and this flasher off hardware (README, "Flashing").
+    if (!boardName.startsWith(board.mcu === "esp32" ? "ESP32" : "ESP8266") && boardName !== "LINUX") {
       throw new FlashError("connect", undefined, "unchanged", `${o.port} is ${boardName === "" ? "not an Espruino board that says what it is (process.env.BOARD)" : `an Espruino ${boardName}`}, not the ${board.mcu.toUpperCase()} of ${board.id}`);
     }
     progress("connect", 1, 1);
