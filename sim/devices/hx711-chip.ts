@@ -12,11 +12,10 @@
  * The NodeMCU emulation models the same chip in Lua (sim/nodemcu/hx711.lua).
  */
 
-const GAIN_DIVISOR: Record<number, number> = { 25: 1, 26: 4, 27: 2 };
-/** The last byte of a read over SPI with MOSI as PD_SCK: 1, 2 or 3 more pulses (25, 26, 27 in all). */
-const FINAL_BYTE_PULSES: Record<number, number> = { 0x80: 25, 0xa0: 26, 0xa8: 27 };
+/** By gain pulses (25, 26, 27): the counts at A/128 over this are the counts at the gain they chose. */
+const GAIN_DIVISOR = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 2];
 /** A nibble of data as MISO reads it when each 0xAA byte makes four pulses: every bit twice. */
-const SPREAD = Array.from({ length: 16 }, (_, n) => [3, 2, 1, 0].reduce((b, k) => (b << 2) | (((n >> k) & 1) * 3), 0));
+const SPREAD = Uint8Array.from({ length: 16 }, (_, n) => [3, 2, 1, 0].reduce((b, k) => (b << 2) | (((n >> k) & 1) * 3), 0));
 /** PD_SCK high for longer than this powers the HX711 down (datasheet, "Power down control"). */
 const POWER_DOWN_US = 60;
 
@@ -53,7 +52,8 @@ export class Hx711Chip {
 
   /** A conversion of `counts` (at A/128) is ready now, unless the chip is down or settling. */
   convert(counts: number): void {
-    if (this.poweredDown || this.nowUs() < this.settledAtUs) {
+    const now = this.nowUs();
+    if ((this.sckLevel === 1 && now - this.sckHighSinceUs > POWER_DOWN_US) || now < this.settledAtUs) {
       this.lost++;
       return;
     }
@@ -77,13 +77,14 @@ export class Hx711Chip {
    * MOSI = PD_SCK), in one step: what MISO reads, the pulses counted, DOUT left high. Anything
    * else (a read with no data ready, another pattern) is left to clock bit by bit.
    */
-  transfer(bytes: ArrayLike<number>): Uint8Array | undefined {
-    const pulses = bytes.length === 7 ? FINAL_BYTE_PULSES[bytes[6]] : undefined;
-    if (pulses === undefined || !this.converted || this.pulses !== 0 || this.sckLevel !== 0) return undefined;
+  transfer(bytes: ArrayLike<number>): number[] | undefined {
+    if (bytes.length !== 7 || !this.converted || this.pulses !== 0 || this.sckLevel !== 0) return undefined;
+    const last = bytes[6];
+    const pulses = last === 0x80 ? 25 : last === 0xa0 ? 26 : last === 0xa8 ? 27 : 0;
+    if (pulses === 0) return undefined;
     for (let i = 0; i < 6; i++) if (bytes[i] !== 0xaa) return undefined;
-    const out = new Uint8Array(7);
-    for (let i = 0; i < 6; i++) out[i] = SPREAD[(this.latched >> (20 - 4 * i)) & 15];
-    out[6] = 0xff;
+    const l = this.latched;
+    const out = [SPREAD[(l >> 20) & 15], SPREAD[(l >> 16) & 15], SPREAD[(l >> 12) & 15], SPREAD[(l >> 8) & 15], SPREAD[(l >> 4) & 15], SPREAD[l & 15], 0xff];
     this.sckHighSinceUs = this.nowUs();
     this.pulses = pulses;
     this.gainPulses = pulses;

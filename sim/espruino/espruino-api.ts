@@ -67,7 +67,7 @@ export function espruinoGlobals(env: EspruinoEnv): Record<string, unknown> {
     }
 
     /** Software SPI, mode 0, MSB first: each bit is put on MOSI, then SCK pulses while MISO is read. */
-    send(data: number[] | string): Uint8Array {
+    send(data: number[] | string): ArrayLike<number> {
       if (this.sck < 0 && this.mosi >= 0 && typeof data !== "string") {
         const whole = pins.shifterFor(this.mosi, this.miso)?.transfer(data);
         if (whole !== undefined) return whole;

@@ -35,6 +35,9 @@ export interface EspruinoBoardOptions {
  */
 export type RestartKind = "load" | "reset" | "power";
 
+/** The language's globals that an Espruino bundle may use, handed to it as a function's parameters in vm mode. */
+const BUILTINS = ["Math", "Array", "Object", "String", "Number", "Boolean", "JSON", "Error", "TypeError", "RangeError", "Date", "isNaN", "isFinite", "parseInt", "parseFloat", "Infinity", "NaN", "undefined", "ArrayBuffer", "DataView", "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "Function"];
+
 /** Something outside the board that acts at times of its own (an HX711, a trace of beams). */
 export interface ExternalDevice {
   nextUs(): number;
@@ -185,9 +188,12 @@ export class EspruinoBoard {
         // In its own context, as a function of the Espruino globals: V8 reaches a contextified
         // global's properties through interceptors, several times slower than a function's own
         // variables, and the bundle's top-level names are read on every sample.
-        const names = Object.keys(globals);
+        // The language's own globals (Math, Int32Array, ...) too: looked up in the parsing
+        // context they would be found through its interceptors as well.
+        const all: Record<string, unknown> = { ...Object.fromEntries(BUILTINS.map((n) => [n, (globalThis as Record<string, unknown>)[n]])), ...globals };
+        const names = Object.keys(all);
         const fn = vm.compileFunction(code, names, { parsingContext: vm.createContext({}), filename });
-        fn(...names.map((n) => globals[n]));
+        fn(...names.map((n) => all[n]));
       } else {
         const names = Object.keys(globals);
         new Function(...names, code)(...names.map((n) => globals[n]));

@@ -10,14 +10,19 @@ interface Watch {
   pendingDueUs: number;
   pendingLevel: number;
   pendingEdgeUs: number;
+  /** Whether the pending debounce is in the wake-up list (a level the watch will not report waits for the next edge instead). */
+  waking: boolean;
   fn: (e: { state: boolean; time: number; lastTime: number }) => void;
   lastTimeS: number;
 }
 
-/** A device that answers a whole transfer at once; undefined means "clock me bit by bit". */
+/**
+ * A device that answers a whole transfer at once; undefined means "clock me bit by bit". The
+ * answer is what MISO read, byte by byte (a plain array: cheaper to make than a Uint8Array a read).
+ */
 export interface Shifter {
   readonly dataPin: number;
-  transfer(bytes: ArrayLike<number>): Uint8Array | undefined;
+  transfer(bytes: ArrayLike<number>): ArrayLike<number> | undefined;
 }
 
 export interface WatchEvent {
@@ -37,7 +42,14 @@ export class PinBus {
   private readonly shifters: (Shifter | undefined)[] = [];
   private readonly watches: Watch[][] = [];
   private nextWatchId = 1;
-  readonly queue: WatchEvent[] = [];
+  /**
+   * Events waiting for the event loop: entries queueHead to queueEnd, oldest first. The entries
+   * are kept and refilled, and the ends go back to 0 once it is empty: an event a conversion
+   * would otherwise be an object made and a shift() on the hot path.
+   */
+  private readonly queue: WatchEvent[] = [];
+  private queueHead = 0;
+  private queueEnd = 0;
   /** Watches with a debounce in progress: few, so a list searched for the earliest beats a heap. */
   private readonly debouncing: Watch[] = [];
 
@@ -84,7 +96,7 @@ export class PinBus {
   }
 
   addWatch(pin: number, fn: Watch["fn"], edge: Watch["edge"], repeat: boolean, debounceMs: number): number {
-    const w: Watch = { id: this.nextWatchId++, pin, edge, repeat, debounceUs: Math.round(debounceMs * 1000), reported: this.level(pin), pendingDueUs: -1, pendingLevel: 0, pendingEdgeUs: 0, fn, lastTimeS: this.nowUs() / 1e6 };
+    const w: Watch = { id: this.nextWatchId++, pin, edge, repeat, debounceUs: Math.round(debounceMs * 1000), reported: this.level(pin), pendingDueUs: -1, pendingLevel: 0, pendingEdgeUs: 0, waking: false, fn, lastTimeS: this.nowUs() / 1e6 };
     (this.watches[pin] ??= []).push(w);
     return w.id;
   }
@@ -96,7 +108,10 @@ export class PinBus {
       this.watches[pin] = id === undefined ? [] : ws.filter((w) => w.id !== id);
     }
     for (let i = this.debouncing.length - 1; i >= 0; i--) {
-      if (id === undefined || this.debouncing[i].id === id) this.debouncing.splice(i, 1);
+      if (id === undefined || this.debouncing[i].id === id) {
+        this.debouncing[i].waking = false;
+        this.debouncing.splice(i, 1);
+      }
     }
   }
 
@@ -110,23 +125,32 @@ export class PinBus {
   /** Settles the debounces due by now, earliest first (then the order they started). */
   runDue(): void {
     const now = this.nowUs();
+    const list = this.debouncing;
     for (;;) {
       let at = -1;
-      for (let i = 0; i < this.debouncing.length; i++) {
-        if (this.debouncing[i].pendingDueUs <= now && (at < 0 || this.debouncing[i].pendingDueUs < this.debouncing[at].pendingDueUs)) at = i;
+      for (let i = 0; i < list.length; i++) {
+        if (list[i].pendingDueUs <= now && (at < 0 || list[i].pendingDueUs < list[at].pendingDueUs)) at = i;
       }
       if (at < 0) return;
-      const w = this.debouncing[at];
-      this.debouncing.splice(at, 1);
+      const w = list[at];
+      // Removed keeping the others' order (ties settle in the order they started); pop, not splice, as this runs a conversion.
+      for (let i = at; i < list.length - 1; i++) list[i] = list[i + 1];
+      list.pop();
       w.pendingDueUs = -1;
+      w.waking = false;
       if (this.level(w.pin) === w.pendingLevel) this.fire(w, w.pendingLevel, w.pendingEdgeUs);
     }
   }
 
   /** Runs the queued watch callbacks, including any their own pin activity queues. */
   drain(run: (fn: (e: unknown) => void, e: unknown) => void): void {
-    while (this.queue.length) {
-      const { watch, level, tUs } = this.queue.shift()!;
+    const queue = this.queue;
+    while (this.queueHead < this.queueEnd) {
+      const { watch, level, tUs } = queue[this.queueHead++];
+      if (this.queueHead === this.queueEnd) {
+        this.queueHead = 0;
+        this.queueEnd = 0;
+      }
       const timeS = tUs / 1e6;
       const e = { state: level !== 0, time: timeS, lastTime: watch.lastTimeS, pin: watch.pin };
       watch.lastTimeS = timeS;
@@ -140,16 +164,25 @@ export class PinBus {
       return;
     }
     const edgeUs = this.nowUs();
-    if (w.pendingDueUs >= 0) {
+    if (w.pendingDueUs >= 0 && edgeUs >= w.pendingDueUs) {
       // The level held for the whole debounce up to this very instant: it stands, as on Espruino,
       // which runs a timeout that is due (or overdue) before it takes the next edge.
-      if (edgeUs >= w.pendingDueUs) this.fire(w, w.pendingLevel, w.pendingEdgeUs);
-    } else {
-      this.debouncing.push(w);
+      this.fire(w, w.pendingLevel, w.pendingEdgeUs);
     }
     w.pendingDueUs = edgeUs + w.debounceUs;
     w.pendingLevel = level;
     w.pendingEdgeUs = edgeUs;
+    // A level the watch would not report (a falling-edge watch's pin going back high) needs no
+    // wake-up: it only becomes the level the next edge starts from, settled above when that edge
+    // comes. Skipping it saves the event loop a step a conversion, with the same callbacks.
+    const heard = level !== w.reported && (w.edge === "both" || (w.edge === "falling") === (level === 0));
+    if (heard && !w.waking) {
+      w.waking = true;
+      this.debouncing.push(w);
+    } else if (!heard && w.waking) {
+      w.waking = false;
+      this.debouncing.splice(this.debouncing.indexOf(w), 1);
+    }
   }
 
   private fire(w: Watch, level: number, tUs: number): void {
@@ -157,7 +190,15 @@ export class PinBus {
     w.reported = level;
     if (w.edge === "rising" && level === 0) return;
     if (w.edge === "falling" && level !== 0) return;
-    this.queue.push({ watch: w, level, tUs });
+    const slot = this.queue[this.queueEnd];
+    if (slot === undefined) {
+      this.queue.push({ watch: w, level, tUs });
+    } else {
+      slot.watch = w;
+      slot.level = level;
+      slot.tUs = tUs;
+    }
+    this.queueEnd++;
     if (!w.repeat) this.clearWatch(w.id);
   }
 }
