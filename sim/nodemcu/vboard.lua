@@ -14,6 +14,8 @@
 --                         (the ESP32's pads can be let go; the ESP8266's never are)
 --   B init app            boot: run init from the file system; app is the bundle it loads
 --   C t_us cell counts    the HX711 on cell finished a conversion (at A/128)
+--   D cells t_us counts.. rows of a trace in one line, each a time and then one count per cell
+--                         ("_": none that row); each count is a C of its own, in order
 --   P t_us pin level      an input pin changes level
 --   W pin                 report each change of level the firmware writes to an output pin:
 --                         "~out t_us pin level" (a gate's lock, lights and buzzer)
@@ -136,6 +138,35 @@ local function advance(t)
   vb.now_us = t
 end
 
+-- D: a long replay's conversions, many to a line, read with plain finds (a match a conversion
+-- cost more than the board's own work under LuaJIT).
+local find, sub = string.find, string.sub
+local function rows(line)
+  local len = #line
+  local e = find(line, " ", 3, true) or len + 1
+  local cells = tonumber(sub(line, 3, e - 1))
+  if cells == nil then panic("vboard: bad command " .. line:sub(1, 40)) end
+  local pos = e + 1
+  while pos <= len do
+    e = find(line, " ", pos, true) or len + 1
+    local t = tonumber(sub(line, pos, e - 1))
+    if t == nil then panic("vboard: bad command " .. line:sub(1, 40)) end
+    pos = e + 1
+    for cell = 0, cells - 1 do
+      e = find(line, " ", pos, true) or len + 1
+      local counts = tonumber(sub(line, pos, e - 1))
+      if counts ~= nil then
+        advance(t)
+        vb.hx711_convert(cell, counts)
+        vb.run_tasks()
+      elseif sub(line, pos, e - 1) ~= "_" then
+        panic("vboard: bad command " .. line:sub(1, 40))
+      end
+      pos = e + 1
+    end
+  end
+end
+
 -- A live command's time: a number, not before the board's clock.
 local function live_time(line, t)
   t = tonumber(t)
@@ -151,6 +182,8 @@ for line in lines() do
     vb.ops[op](line)
   elseif op == "X" then
     load_module(line:match("^X (.+)$") or panic("vboard: bad command " .. line:sub(1, 40)))
+  elseif op == "D" then
+    rows(line)
   elseif op == "C" then
     local t, cell, counts = line:match("^C (%d+) (%d+) (%-?%d+)$")
     advance(t)

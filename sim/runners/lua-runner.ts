@@ -22,14 +22,25 @@ const NO_SAMPLE = NO_SAMPLE_EXPORT;
 
 const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
 
-/** A shelf trace's conversions, a chunk at a time: row by row, channels in wiring order, as the Espruino runners are fed. */
+/* Rows a D line carries: long enough that reading and splitting a line costs little a row, short enough to stream. */
+const ROWS_PER_LINE = 128;
+
+/** A shelf trace's conversions as D lines (vboard.lua): row by row, channels in wiring order, as the Espruino runners are fed. */
 function* conversions(stream: ShelfStream): Generator<string> {
   for (let chunk = stream.next(); chunk !== undefined; chunk = stream.next()) {
     const { rows, tUs, counts } = chunk;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < counts.length; c++) {
-        if (counts[c][r] !== NO_SAMPLE) yield `C ${tUs[r]} ${c} ${counts[c][r]}`;
+    const cells = counts.length;
+    for (let r0 = 0; r0 < rows; r0 += ROWS_PER_LINE) {
+      const r1 = Math.min(rows, r0 + ROWS_PER_LINE);
+      let line = `D ${cells}`;
+      for (let r = r0; r < r1; r++) {
+        line += " " + tUs[r];
+        for (let c = 0; c < cells; c++) {
+          const v = counts[c][r];
+          line += v === NO_SAMPLE ? " _" : " " + v;
+        }
       }
+      yield line;
     }
   }
 }
