@@ -60,4 +60,34 @@ describe("parity: every runner publishes the same events", () => {
     expect(entries[0].events.map((e) => [e.type, e.lane, e.count])).toEqual([["pick", "L2", 1], ["put", "L1", 1]]);
     expect(entries[0].score!.f1).toBe(1);
   });
+
+  // The board has four cells; the device these came from had fewer, and its calibration record holds one a cell.
+  for (const plates of [2, 1]) {
+    it(`on a ${plates}-plate trace in counts, as trace-format.md's example: fewer cells than the board has, each with its own calibration`, async () => {
+      const rnd = new Random(11 + plates);
+      const cal = [{ offset: 81250, g_per_count: 0.00233 }, { offset: -4410, g_per_count: 0.00241 }].slice(0, plates);
+      const ids = ["p0", "p1"].slice(0, plates);
+      const grams = ids.map(() => 1500);
+      const rows: (string | number)[][] = [];
+      for (let i = 0; i < 80 * 30; i++) {
+        // A put of one can at 8 s and a pick of two at 20 s, shared between the lane's plates.
+        if (i === 80 * 8) grams.forEach((_, c) => (grams[c] += 352 / plates));
+        if (i === 80 * 20) grams.forEach((_, c) => (grams[c] -= 704 / plates));
+        rows.push([i * 12.5, ...ids.map((_, c) => Math.round((grams[c] + 0.7 * rnd.gauss()) / cal[c].g_per_count + cal[c].offset))]);
+      }
+      const dir = mkdtempSync(join(tmpdir(), "aisle-parity-"));
+      const path = join(dir, "plates.trace.csv");
+      const channels = Object.fromEntries(ids.map((id, c) => [id, cal[c]]));
+      writeFileSync(path, traceText({ kind: "shelf", rate_hz: 80, unit: "counts", channels, lanes: [{ id: "A1", channels: ids, sku: "cola-330", unit_g: 352 }] }, ids, rows));
+      writeFileSync(join(dir, "plates.truth.jsonl"), [
+        { type: "put", lane: "A1", t_start_ms: 7900, t_end_ms: 8100, grams: 352, count: 1 },
+        { type: "pick", lane: "A1", t_start_ms: 19900, t_end_ms: 20100, grams: -704, count: 2 },
+      ].map((e) => JSON.stringify(e)).join("\n") + "\n");
+      const entries = await replayAll(path);
+      expectParity(entries);
+      expect(entries[0].events.map((e) => [e.type, e.lane, e.count])).toEqual([["put", "A1", 1], ["pick", "A1", 2]]);
+      expect(entries[0].score!.grams_mae!).toBeLessThan(2);
+      expect(entries[0].health.filter((h) => h.fault === "glitch")).toEqual([]);
+    });
+  }
 });

@@ -27,7 +27,8 @@ export function storeSeed(trace: Trace | TraceHead): Map<string, string> {
  */
 export function replayShape(trace: Trace | TraceHead, boardCells: number, boardGateLanes: number, boardRateSps: number): ConstantOptions {
   if (trace.kind === "gate") return trace.lanes.length > boardGateLanes ? { gateLanes: trace.lanes.length } : {};
-  const shape: ConstantOptions = trace.channels.length > boardCells ? { cells: trace.channels.length } : {};
+  // As many cells as the trace has channels: the device's calibration record holds one a cell, and it refuses a record for another number of cells.
+  const shape: ConstantOptions = trace.channels.length !== boardCells ? { cells: trace.channels.length } : {};
   if (trace.rateHz !== boardRateSps) shape.rateSps = trace.rateHz;
   return shape;
 }

@@ -159,7 +159,10 @@ export function loadBoard(ref: string): BoardFile {
 
 export interface ConstantOptions {
   deviceId?: string;
-  /** A replay may need more cells or gate lanes than the board has; extra ones get virtual pins. */
+  /**
+   * A replay may need more cells or gate lanes than the board has (extra ones get virtual pins),
+   * or fewer cells (the first ones are used): the device the trace came from had that many.
+   */
   cells?: number;
   gateLanes?: number;
   /** A replay runs the cells at the rate the trace was recorded at (its HX711s' RATE pin). */
@@ -172,7 +175,9 @@ const VIRTUAL_PIN_BASE = 100;
 
 /** The board as the constants the bundle carries. */
 export function boardConstants(board: BoardFile, opts: ConstantOptions = {}): BoardConstants {
-  const cells: CellPins[] = board.shelf.cells.map((c) => {
+  // A shelf wired with fewer cells than the board has pins for uses the first ones.
+  const wired = opts.cells !== undefined && opts.cells < board.shelf.cells.length ? board.shelf.cells.slice(0, opts.cells) : board.shelf.cells;
+  const cells: CellPins[] = wired.map((c) => {
     const rate = opts.rateSps ?? c.rate_sps;
     return { dout: c.dout, sck: c.sck, gainPulses: GAIN_PULSES[c.gain], rateSps: rate, batch: Math.max(1, Math.round(rate / 10)) };
   });
