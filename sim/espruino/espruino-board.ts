@@ -4,6 +4,7 @@ import { detokenise, isPretokenised } from "./detokenise.ts";
 import { espruinoGlobals } from "./espruino-api.ts";
 import type { EspruinoCryptoBuild } from "./espruino-crypto.ts";
 import { JsVarMeter, type ProcessMemory } from "./jsvar-meter.ts";
+import { startInterpreter } from "./start-interpreter.ts";
 import { NetBridge } from "./net-bridge.ts";
 import { PinBus } from "./pin-bus.ts";
 
@@ -34,9 +35,6 @@ export interface EspruinoBoardOptions {
  * load(file) runs that file after reset()'s boot code.
  */
 export type RestartKind = "load" | "reset" | "power";
-
-/** The language's globals that an Espruino bundle may use, handed to it as a function's parameters in vm mode. */
-const BUILTINS = ["Math", "Array", "Object", "String", "Number", "Boolean", "JSON", "Error", "TypeError", "RangeError", "Date", "isNaN", "isFinite", "parseInt", "parseFloat", "Infinity", "NaN", "undefined", "ArrayBuffer", "DataView", "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "Function"];
 
 /** Something outside the board that acts at times of its own (an HX711, a trace of beams). */
 export interface ExternalDevice {
@@ -171,33 +169,10 @@ export class EspruinoBoard {
     this.opts.extendGlobals?.(globals);
     this.repl = globals.global as object;
     this.guard(() => {
-      if (this.opts.mode === "context") {
-        // Espruino's `global` is the root scope itself.
-        globals.global = globals;
-        this.context = vm.createContext(globals);
-        this.repl = globals;
-        vm.runInContext(code, this.context, { filename });
-      } else if (this.opts.mode === "vm" && this.jsvars !== undefined) {
-        // Counting JsVars walks the context's globals, so the code runs at its top level.
-        const run = this.jsvars.prepare(code, filename, globals);
-        // Espruino's `global` is the root scope itself: what code puts there is a root name, counted as one.
-        Object.defineProperty(run.globals, "global", { get: () => run.globals, configurable: true });
-        this.repl = run.globals;
-        vm.runInContext(run.code, vm.createContext(run.globals), { filename });
-      } else if (this.opts.mode === "vm") {
-        // In its own context, as a function of the Espruino globals: V8 reaches a contextified
-        // global's properties through interceptors, several times slower than a function's own
-        // variables, and the bundle's top-level names are read on every sample.
-        // The language's own globals (Math, Int32Array, ...) too: looked up in the parsing
-        // context they would be found through its interceptors as well.
-        const all: Record<string, unknown> = { ...Object.fromEntries(BUILTINS.map((n) => [n, (globalThis as Record<string, unknown>)[n]])), ...globals };
-        const names = Object.keys(all);
-        const fn = vm.compileFunction(code, names, { parsingContext: vm.createContext({}), filename });
-        fn(...names.map((n) => all[n]));
-      } else {
-        const names = Object.keys(globals);
-        new Function(...names, code)(...names.map((n) => globals[n]));
-      }
+      const interpreter = startInterpreter(code, filename, this.opts.mode, globals, this.jsvars);
+      this.context = interpreter.context;
+      this.repl = interpreter.repl ?? this.repl;
+      interpreter.run();
     });
     this.pins.drain(this.callback);
   }
