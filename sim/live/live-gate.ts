@@ -15,27 +15,11 @@ import { openTraceStream } from "../trace/open-trace-stream.ts";
 import type { GateTrace } from "../trace/trace-types.ts";
 import { AdmissionServer, type Admission } from "./admission-server.ts";
 import { LiveEspruino } from "./live-espruino.ts";
+import type { LiveDeviceOptions } from "./live-options.ts";
 import { LiveLuaBoard } from "./live-lua.ts";
 import { deviceConfigRecord } from "./live-shelf.ts";
 
-export interface LiveGateOptions {
-  board: string;
-  /** A gate trace: its beams, doors, emergency input and admissions. */
-  trace: string;
-  brokerUrl: string;
-  deviceId: string;
-  /** The device's 32-byte HMAC key: the device's config has it, and so does the admission server. */
-  key: Buffer;
-  /** Its 32-byte key for bundle updates (docs/ota.md), in its config; without one it refuses them. */
-  otaKey?: Buffer;
-  user?: string;
-  password?: string;
-  /** Virtual time per wall time (≥ 1), or "max". */
-  speed: number | "max";
-  keepaliveS?: number;
-  onLine?: (line: string) => void;
-  /** The Lua interpreter for a NodeMCU board (default: lua5.1 or lua5.3, as the board's Lua). */
-  interpreter?: string;
+export interface LiveGateOptions extends LiveDeviceOptions {
   /** How long to wait (wall time) for the device's first "online" (default 20 s). */
   onlineTimeoutMs?: number;
 }

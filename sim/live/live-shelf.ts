@@ -14,27 +14,10 @@ import { ShelfFeed } from "../runners/shelf-feed.ts";
 import { openTraceStream } from "../trace/open-trace-stream.ts";
 import { NO_SAMPLE, type ShelfStream } from "../trace/trace-stream.ts";
 import { LiveEspruino } from "./live-espruino.ts";
+import type { LiveDeviceOptions } from "./live-options.ts";
 import { LiveLuaBoard } from "./live-lua.ts";
 
-export interface LiveShelfOptions {
-  board: string;
-  /** A shelf trace (NAME.trace.csv or .trace.bin): its samples, calibration and lanes. */
-  trace: string;
-  brokerUrl: string;
-  deviceId: string;
-  /** The device's 32-byte HMAC key. */
-  key: Buffer;
-  /** Its 32-byte key for bundle updates (docs/ota.md); without one it refuses them. */
-  otaKey?: Buffer;
-  user?: string;
-  password?: string;
-  /** Virtual time per wall time (≥ 1), or "max". */
-  speed: number | "max";
-  keepaliveS?: number;
-  onLine?: (line: string) => void;
-  /** The Lua interpreter for a NodeMCU board (default: lua5.1 or lua5.3, as the board's Lua). */
-  interpreter?: string;
-}
+export type LiveShelfOptions = LiveDeviceOptions;
 
 export interface LiveShelf {
   readonly lines: string[];
