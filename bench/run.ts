@@ -71,5 +71,19 @@ for (const [name, rate, ratio] of rows) {
   process.stdout.write(`${name.padEnd(10)} ${Math.round(rate).toLocaleString("en").padStart(14)} ${(ratio * 100).toFixed(2).padStart(12)}%\n`);
 }
 process.stdout.write("\n");
+const rateOf = (name: string) => rows.find((r) => r[0] === name)?.[1] ?? NaN;
+const targets: [string, number, number, string][] = [
+  ["source on the binary form, share of the bare loop", sourceBin / baseline.samplesPerS, 0.25, "%"],
+  ["source on CSV, samples/s", rateOf("source"), 5e6, "M"],
+  ["espruino, share of source (CSV)", rateOf("espruino") / rateOf("source"), 0.5, "%"],
+  ["luajit, samples/s", rateOf("luajit"), 3e6, "M"],
+  ["lua5.1, samples/s", rateOf("lua51"), 0.5e6, "M"],
+];
+const show = (x: number, unit: string) => (unit === "%" ? `${(x * 100).toFixed(1)}%` : `${(x / 1e6).toFixed(2)} M/s`);
+process.stdout.write("issue #4's targets\n");
+for (const [what, got, want, unit] of targets) {
+  process.stdout.write(`  ${got >= want ? "met  " : "UNMET"} ${what.padEnd(52)} ${show(got, unit).padStart(10)}  (target ${show(want, unit)})\n`);
+}
+process.stdout.write("\n");
 await mqttBench((line) => process.stdout.write(line + "\n"));
 if (process.argv.includes("--long")) longRun(Number(process.argv[process.argv.indexOf("--long-gb") + 1]) || 2, (line) => process.stdout.write(line + "\n"));
