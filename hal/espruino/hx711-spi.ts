@@ -9,10 +9,13 @@ import { espruinoMs } from "./clock";
  * pulses, which choose input and gain for the *next* conversion (HX711 datasheet, Table 3):
  * 25 pulses 0x80, 26 0xA0, 27 0xA8.
  *
- * The interpreter executes source text, so the per-sample path is kept short: a table turns each
- * byte into its four data bits (no function call a byte), the batch is a typed array that E.sum
- * E.variance and E.convolve summarise natively, and the firmware runs once a batch. A debounced watch lets
- * Espruino drop, natively, the DOUT edges that reading the data bits makes.
+ * The interpreter executes source text, and looks a name up by walking the scopes to the global
+ * one (a list of every top-level name of the app): the per-conversion path is one function, the
+ * watch handler itself, whose every name is its own or its closure's (the SPI, the table, the
+ * cells), with each cell's state in one array. A table turns each byte into its four data bits,
+ * the batch is a typed array that E.sum, E.variance and E.convolve summarise natively, and the
+ * firmware runs once a batch. A debounced watch lets Espruino drop, natively, the DOUT edges that
+ * reading the data bits makes.
  *
  * Memory matters at 1,700 JsVars (an SPI object is ~19): the cells share one software SPI,
  * pointed at a cell's pins when it reads, and one watch handler finds the cell by its DOUT pin
@@ -32,54 +35,115 @@ function finalByte(gainPulses: number): number {
  */
 const BITS =
   "\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x00\x00\x01\x01\x00\x00\x01\x01\x02\x02\x03\x03\x02\x02\x03\x03\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x04\x04\x05\x05\x04\x04\x05\x05\x06\x06\x07\x07\x06\x06\x07\x07\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x08\x08\x09\x09\x08\x08\x09\x09\x0a\x0a\x0b\x0b\x0a\x0a\x0b\x0b\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f\x0c\x0c\x0d\x0d\x0c\x0c\x0d\x0d\x0e\x0e\x0f\x0f\x0e\x0e\x0f\x0f";
-let bits: Uint8Array | undefined = undefined;
 
 /* Each gain's clock pattern, by gain pulses − 25, shared by the cells that use it. */
 const patterns: Uint8Array[] = [];
 
-function addPattern(gainPulses: number): void {
+function addPattern(gainPulses: number): Uint8Array {
   const f = FOUR_PULSES;
   if (patterns[gainPulses - 25] === undefined) {
     patterns[gainPulses - 25] = new Uint8Array([f, f, f, f, f, f, finalByte(gainPulses)]);
   }
+  return patterns[gainPulses - 25];
 }
 
-const cellByDout: EspruinoHx711[] = [];
-
-function onDataReady(e: EspruinoWatchEvent): void {
-  // e.pin is a Pin, which would index the array as "D5"; | 0 makes it the number.
-  cellByDout[e.pin | 0].ready(e.time);
+/**
+ * A cell's state, slots of one array: what the watch handler reads and writes each conversion.
+ * FILLED counts up from −SETTLING_CONVERSIONS after start(), so the settling conversions are
+ * read and dropped by the same test that keeps a batch's place.
+ */
+const enum Hx {
+  SPI_SETUP,
+  PATTERN,
+  FILLED,
+  BATCH,
+  LAST,
+  ON_BATCH,
+  INDEX,
 }
+type HxCell = [EspruinoSpiSetup, Uint8Array, number, Int32Array, number, SampleBatchHandler, number];
 
-let spi: SPI | undefined = undefined;
-/* getTime() at boot, for every cell: one variable rather than a field a cell. */
-let bootAtS = 0;
-let spiFor = -1;
+/** Started cells by DOUT pin; a stopped cell's slot is undefined. */
+const cellByDout: (HxCell | undefined)[] = [];
+let onReady: ((e: EspruinoWatchEvent) => void) | undefined = undefined;
+
+/**
+ * The one watch handler: a conversion read and kept in its cell's batch. The names it uses are
+ * its own or its closure's (digitalRead and E too): a global name is looked for through every
+ * top-level name of the app. Espruino lexes a function's whole text at each call, so a full
+ * batch's work is a function of its own.
+ */
+function watchHandler(bootS: number): (e: EspruinoWatchEvent) => void {
+  const cells = cellByDout;
+  const bits = new Uint8Array(E.toArrayBuffer(BITS));
+  const read = digitalRead;
+  const native = E;
+  let spi: SPI | undefined = undefined;
+  let spiFor = -1;
+  /* A full batch, summarised natively and handed on. */
+  const handOn = (c: HxCell, timeS: number): void => {
+    const b = c[Hx.BATCH];
+    const n = c[Hx.LAST] + 1;
+    const mean = native.sum(b) / n;
+    // Successive steps squared: circularly 2(Σx² − Σx·x₊₁), less the wrap-around step. Counts are
+    // integers under 2^23, so every sum is exact in a double, and equal to the NodeMCU port's.
+    const wrap = b[n - 1] - b[0];
+    c[Hx.ON_BATCH](c[Hx.INDEX], b as unknown as number[], n, espruinoMs(timeS, bootS), mean, native.variance(b, mean), 2 * (native.convolve(b, b, 0) - native.convolve(b, b, 1)) - wrap * wrap);
+  };
+  return (e: EspruinoWatchEvent): void => {
+    // e.pin is a Pin, which would index the array as "D5"; | 0 makes it the number.
+    const pin = e.pin | 0;
+    const c = cells[pin];
+    if (!c || read(pin) !== 0) {
+      return;
+    }
+    if (spiFor !== pin) {
+      if (!spi) {
+        spi = new SPI();
+        // Its methods as its own properties: found at once, where a native's method is looked
+        // for through its prototypes and Object's first.
+        spi.setup = spi.setup;
+        spi.send = spi.send;
+      }
+      spi.setup(c[Hx.SPI_SETUP]);
+      spiFor = pin;
+    }
+    const d = spi!.send(c[Hx.PATTERN]);
+    const i = c[Hx.FILLED]++;
+    if (i < 0) {
+      return;
+    }
+    // The 24 data bits placed 8 higher, so that >> 8 makes the two's complement count signed.
+    c[Hx.BATCH][i] = (bits[d[0]] << 28 | bits[d[1]] << 24 | bits[d[2]] << 20 | bits[d[3]] << 16 | bits[d[4]] << 12 | bits[d[5]] << 8) >> 8;
+    if (i < c[Hx.LAST]) {
+      return;
+    }
+    c[Hx.FILLED] = 0;
+    handOn(c, e.time);
+  };
+}
 
 export class EspruinoHx711 implements LoadCell {
-  private readonly batch: Int32Array;
-  private filled = 0;
-  private settling = 0;
+  private readonly cell: HxCell;
   private watchId = -1;
-  private onBatch: SampleBatchHandler | undefined;
 
-  constructor(private readonly pins: CellPins, private readonly index: number, bootS: number) {
-    bootAtS = bootS;
+  constructor(private readonly pins: CellPins, index: number, bootS: number) {
     pinMode(pins.dout, "input");
     digitalWrite(pins.sck, 0);
-    this.batch = new Int32Array(pins.batch);
-    addPattern(pins.gainPulses);
-    if (bits === undefined) {
-      bits = new Uint8Array(E.toArrayBuffer(BITS));
+    // No baud: software SPI ignores it (Espruino's SPI.setup), and setup() reads every key given.
+    this.cell = [{ miso: pins.dout, mosi: pins.sck }, addPattern(pins.gainPulses), 0, new Int32Array(pins.batch), pins.batch - 1, undefined as unknown as SampleBatchHandler, index];
+    if (onReady === undefined) {
+      onReady = watchHandler(bootS);
     }
   }
 
   start(onBatch: SampleBatchHandler): void {
-    this.onBatch = onBatch;
-    this.settling = SETTLING_CONVERSIONS;
+    const c = this.cell;
+    c[Hx.ON_BATCH] = onBatch;
+    c[Hx.FILLED] = -SETTLING_CONVERSIONS;
     digitalWrite(this.pins.sck, 0);
-    cellByDout[this.pins.dout] = this;
-    this.watchId = setWatch(onDataReady, this.pins.dout, { edge: "falling", repeat: true, debounce: DEBOUNCE_MS });
+    cellByDout[this.pins.dout] = c;
+    this.watchId = setWatch(onReady!, this.pins.dout, { edge: "falling", repeat: true, debounce: DEBOUNCE_MS });
   }
 
   stop(): void {
@@ -87,41 +151,8 @@ export class EspruinoHx711 implements LoadCell {
       clearWatch(this.watchId);
       this.watchId = -1;
     }
-    this.onBatch = undefined;
-    this.filled = 0;
+    cellByDout[this.pins.dout] = undefined;
+    this.cell[Hx.FILLED] = 0;
     digitalWrite(this.pins.sck, 1);
-  }
-
-  ready(timeS: number): void {
-    const p = this.pins;
-    if (this.onBatch === undefined || digitalRead(p.dout) !== 0) {
-      return;
-    }
-    if (spiFor !== p.dout) {
-      if (spi === undefined) {
-        spi = new SPI();
-      }
-      spi.setup({ miso: p.dout, mosi: p.sck, baud: 2000000 });
-      spiFor = p.dout;
-    }
-    const d = spi!.send(patterns[p.gainPulses - 25]);
-    const t = bits!;
-    const raw = (t[d[0]] << 20) | (t[d[1]] << 16) | (t[d[2]] << 12) | (t[d[3]] << 8) | (t[d[4]] << 4) | t[d[5]];
-    if (this.settling > 0) {
-      this.settling--;
-      return;
-    }
-    const b = this.batch;
-    b[this.filled] = raw >= 0x800000 ? raw - 0x1000000 : raw;
-    this.filled++;
-    if (this.filled === p.batch) {
-      this.filled = 0;
-      const mean = E.sum(b) / p.batch;
-      // Successive steps squared: circularly 2(Σx² − Σx·x₊₁), less the wrap-around step. Counts are
-      // integers under 2^23, so every sum is exact in a double, and equal to the NodeMCU port's.
-      const wrap = b[p.batch - 1] - b[0];
-      const diffSq = 2 * (E.convolve(b, b, 0) - E.convolve(b, b, 1)) - wrap * wrap;
-      this.onBatch(this.index, b as unknown as number[], p.batch, espruinoMs(timeS, bootAtS), mean, E.variance(b, mean), diffSq);
-    }
   }
 }
