@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { runLuaBoard, type LuaInterpreter } from "../sim/nodemcu/lua-board.ts";
+import { luaRows } from "../sim/runners/lua-rows.ts";
+import { NO_SAMPLE, type ShelfChunk, type ShelfStream } from "../sim/trace/trace-stream.ts";
 
 /* Two HX711s, each read in its DOUT's falling edge, and a 20 ms timer that reads the clock. */
 const ESP8266_APP = `
@@ -64,10 +66,49 @@ describe("the virtual NodeMCU's D rows", () => {
     expect(d.lines.filter((l) => l.startsWith("read"))).toHaveLength(2);
   });
 
-  it("stop the board on a malformed row", async () => {
-    for (const bad of ["D 2 10000 100", "D 2 10000 100 x", "D x 10000 100", "D 2 1e4x 100 1"]) {
-      const out = await run("lua5.1", "esp8266", WIRED, ESP8266_APP, [bad]);
-      expect(out.panic, bad).toBe(`vboard: bad command ${bad}`);
+  for (const lua of ["lua5.1", "luajit"] as const) {
+    it(`stop the board on a malformed row (${lua}, which reads the numbers its own way)`, async () => {
+      for (const bad of ["D 2 10000 100", "D 2 10000 100 x", "D 2 10000 100 12x", "D 2 10000 100 -", "D x 10000 100", "D 2 1e4x 100 1"]) {
+        const out = await run(lua, "esp8266", WIRED, ESP8266_APP, [bad]);
+        expect(out.panic, bad).toBe(`vboard: bad command ${bad}`);
+      }
+    });
+  }
+});
+
+/* A stream of the given chunks, each [t_us, counts per channel] rows. */
+function streamOf(chunks: [number, number[]][][]): ShelfStream {
+  const queue = chunks.map((rows): ShelfChunk => ({
+    rows: rows.length,
+    tUs: Float64Array.from(rows.map((r) => r[0])),
+    counts: rows[0][1].map((_, c) => Int32Array.from(rows.map((r) => r[1][c]))),
+  }));
+  return { header: undefined as never, sampleCount: 0, endUs: 0, close() {}, next: () => queue.shift() };
+}
+
+describe("luaRows, the host's D lines", () => {
+  it("write every row, 128 to a line, in blocks of whole lines: times and counts in decimal, _ for no sample", () => {
+    const first: [number, number[]][] = [];
+    for (let r = 0; r < 130; r++) first.push([2 ** 40 + r * 12500, [r === 3 ? NO_SAMPLE : -r * 65537, r === 129 ? -8388608 : 8388607 - r]]);
+    const blocks = [...luaRows(streamOf([first, [[2 ** 41, [0, NO_SAMPLE]]]]))];
+    const text = Buffer.concat(blocks).toString("latin1");
+    const row = ([t, counts]: [number, number[]]) => ` ${t}` + counts.map((v) => (v === NO_SAMPLE ? " _" : ` ${v}`)).join("");
+    expect(text).toBe(`D 2${first.slice(0, 128).map(row).join("")}\nD 2${first.slice(128).map(row).join("")}\nD 2 ${2 ** 41} 0 _\n`);
+    expect(text).toContain(" 1099511627776 0 8388607 1099511640276 -65537 8388606");
+    for (const b of blocks) expect(b[b.length - 1]).toBe(10);
+  });
+
+  it("hand a long replay to the pipe in blocks of about 64 KB, each ending a line", () => {
+    const rows: [number, number[]][] = [];
+    for (let r = 0; r < 20000; r++) rows.push([r * 12500, [r, -r, r * 7, 8388607]]);
+    const blocks = [...luaRows(streamOf([rows]))];
+    expect(blocks.length).toBeGreaterThan(5);
+    for (const b of blocks) {
+      expect(b.length).toBeLessThanOrEqual(65536);
+      expect(b[b.length - 1]).toBe(10);
     }
+    const lines = Buffer.concat(blocks).toString("latin1").trimEnd().split("\n");
+    expect(lines).toHaveLength(Math.ceil(20000 / 128));
+    expect(lines.at(-1)).toBe(`D 4${rows.slice(19968).map(([t, c]) => ` ${t} ${c.join(" ")}`).join("")}`);
   });
 });

@@ -74,15 +74,17 @@ function vb.hx711_take(chip, mode)
   return chip.value
 end
 
+local floor = math.floor
 function vb.hx711_convert(cell, counts)
   local chip = chips[cell]
   if powered_down(chip) or vb.now_us < chip.settled_at then return end
-  chip.value = math.floor(counts / DIVISOR[chip.gain] + 0.5)
-  local overrun = vb.hx711_ready(chip)
+  chip.value = floor(counts / DIVISOR[chip.gain] + 0.5)
+  local overrun = chip.converted and chip.pulses == 0
   chip.converted = true
   chip.pulses = 0
   -- The ESP8266 module's hx711.start reads each conversion in its own DOUT interrupt, in C.
-  if vb.hx711_stream ~= nil and vb.hx711_stream(chip) then return end
+  local stream = vb.hx711_stream
+  if stream ~= nil and stream(chip) then return end
   -- A conversion never read is replaced: DOUT pulses high and falls again.
   if overrun then vb.gpio_drive(chip.dout, 1) end
   vb.gpio_drive(chip.dout, 0)

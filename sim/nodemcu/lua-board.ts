@@ -23,9 +23,10 @@ export interface LuaBoardResult {
 /**
  * Runs sim/nodemcu/vboard.lua under a real Lua interpreter and feeds it commands (see the
  * protocol at the top of vboard.lua). Commands come from a generator, so a long trace streams
- * through the pipe with backpressure instead of sitting in memory.
+ * through the pipe with backpressure instead of sitting in memory. A command is a line, or
+ * bytes holding whole lines, each with its newline (a long replay's rows), written as they are.
  */
-export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterable<string>): Promise<LuaBoardResult> {
+export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterable<string | Uint8Array>): Promise<LuaBoardResult> {
   const child = spawn(interpreter, [VBOARD], { stdio: ["pipe", "pipe", "pipe"] });
   const lines: string[] = [];
   let heap: number | undefined;
@@ -52,13 +53,18 @@ export async function runLuaBoard(interpreter: LuaInterpreter, commands: Iterabl
   let chunk = "";
   try {
     for (const cmd of commands) {
-      chunk += cmd + "\n";
-      if (chunk.length >= 65536) {
-        const full = !stdin.write(chunk);
-        chunk = "";
-        // The board may stop early (a panic): stop feeding it rather than wait for a drain that never comes.
-        if (full && (await Promise.race([once(stdin, "drain").then(() => false), exited.then(() => true)]))) break;
+      let full = false;
+      if (typeof cmd === "string") {
+        chunk += cmd + "\n";
+        if (chunk.length < 65536) continue;
+        full = !stdin.write(chunk);
+      } else {
+        if (chunk !== "") stdin.write(chunk);
+        full = !stdin.write(cmd);
       }
+      chunk = "";
+      // The board may stop early (a panic): stop feeding it rather than wait for a drain that never comes.
+      if (full && (await Promise.race([once(stdin, "drain").then(() => false), exited.then(() => true)]))) break;
     }
   } catch (e) {
     // The commands failed (a malformed row deep in a streamed trace): the board goes with them.

@@ -6,10 +6,11 @@ import { GateOutputRecorder, gateOutputPins } from "../devices/gate-outputs.ts";
 import { admitLine, gateInitialLevels, gateStimuli } from "../devices/stimuli.ts";
 import { runLuaBoard, type LuaInterpreter } from "../nodemcu/lua-board.ts";
 import { memoryShelfStream } from "../trace/memory-stream.ts";
-import { NO_SAMPLE as NO_SAMPLE_EXPORT, type ShelfStream, type TraceStream } from "../trace/trace-stream.ts";
+import type { ShelfStream, TraceStream } from "../trace/trace-stream.ts";
 import type { GateTrace, Trace } from "../trace/trace-types.ts";
 import { parseConsole, replayShape, storeSeed } from "./device-setup.ts";
 import { REPLAY_TAIL_US } from "./feed.ts";
+import { luaRows } from "./lua-rows.ts";
 import type { RunResult } from "./runner-types.ts";
 
 /** The Lua runners: the Lua 5.1 bundle also runs under LuaJIT, a faster interpreter of the same language, for long replays. */
@@ -17,35 +18,9 @@ export type LuaRunner = "lua51" | "luajit" | "lua53";
 const INTERPRETER: Record<LuaRunner, LuaInterpreter> = { lua51: "lua5.1", luajit: "luajit", lua53: "lua5.3" };
 const LUA_OF: Record<LuaRunner, string> = { lua51: "5.1", luajit: "5.1", lua53: "5.3" };
 
-/* Read once: an imported binding is a getter under tsx, and this is read a sample at a time. */
-const NO_SAMPLE = NO_SAMPLE_EXPORT;
-
 const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
 
-/* Rows a D line carries: long enough that reading and splitting a line costs little a row, short enough to stream. */
-const ROWS_PER_LINE = 128;
-
-/** A shelf trace's conversions as D lines (vboard.lua): row by row, channels in wiring order, as the Espruino runners are fed. */
-function* conversions(stream: ShelfStream): Generator<string> {
-  for (let chunk = stream.next(); chunk !== undefined; chunk = stream.next()) {
-    const { rows, tUs, counts } = chunk;
-    const cells = counts.length;
-    for (let r0 = 0; r0 < rows; r0 += ROWS_PER_LINE) {
-      const r1 = Math.min(rows, r0 + ROWS_PER_LINE);
-      let line = `D ${cells}`;
-      for (let r = r0; r < r1; r++) {
-        line += " " + tUs[r];
-        for (let c = 0; c < cells; c++) {
-          const v = counts[c][r];
-          line += v === NO_SAMPLE ? " _" : " " + v;
-        }
-      }
-      yield line;
-    }
-  }
-}
-
-function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: BoardConstants, files: Record<string, string>): Generator<string> {
+function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: BoardConstants, files: Record<string, string>): Generator<string | Uint8Array> {
   const head = "next" in trace ? trace.header : trace;
   yield `M ${board.mcu} ${board.memory.lua_heap_bytes}`;
   for (const [name, text] of Object.entries(files)) yield `F ${name} ${hex(text)}`;
@@ -60,7 +35,7 @@ function* commands(trace: ShelfStream | GateTrace, board: BoardFile, constants: 
   }
   yield `B init.lua ${Object.keys(files).find((n) => n !== "init.lua")}`;
   if ("next" in trace) {
-    yield* conversions(trace);
+    yield* luaRows(trace);
   } else {
     for (const s of gateStimuli(trace, constants)) yield s.kind === "pin" ? `P ${s.tUs} ${s.pin} ${s.level}` : `U ${s.tUs} ${hex(admitLine(s, "lua"))}`;
   }
