@@ -12,7 +12,7 @@ import { espruinoMs } from "./clock";
  * The interpreter executes source text, and looks a name up by walking the scopes to the global
  * one (a list of every top-level name of the app): the per-conversion path is one function, the
  * watch handler itself, whose every name is its own or its closure's (the SPI, the table, the
- * cells), with each cell's state in one array. A table turns each byte into its four data bits,
+ * cells), each cell's state its own fields. A table turns each byte into its four data bits,
  * the batch is a typed array that E.sum, E.variance and E.convolve summarise natively, and the
  * firmware runs once a batch. A debounced watch lets Espruino drop, natively, the DOUT edges that
  * reading the data bits makes.
@@ -47,48 +47,35 @@ function addPattern(gainPulses: number): Uint8Array {
   return patterns[gainPulses - 25];
 }
 
-/**
- * A cell's state, slots of one array: what the watch handler reads and writes each conversion.
- * FILLED counts up from −SETTLING_CONVERSIONS after start(), so the settling conversions are
- * read and dropped by the same test that keeps a batch's place.
- */
-const enum Hx {
-  SPI_SETUP,
-  PATTERN,
-  FILLED,
-  BATCH,
-  LAST,
-  ON_BATCH,
-  INDEX,
-}
-type HxCell = [EspruinoSpiSetup, Uint8Array, number, Int32Array, number, SampleBatchHandler, number];
-
 /** Started cells by DOUT pin; a stopped cell's slot is undefined. */
-const cellByDout: (HxCell | undefined)[] = [];
+const cellByDout: (EspruinoHx711 | undefined)[] = [];
 let onReady: ((e: EspruinoWatchEvent) => void) | undefined = undefined;
 
 /**
  * The one watch handler: a conversion read and kept in its cell's batch. The names it uses are
- * its own or its closure's (digitalRead and E too): a global name is looked for through every
- * top-level name of the app. Espruino lexes a function's whole text at each call, so a full
+ * its own or its closure's (digitalRead and E's methods too): a global name is looked for through
+ * every top-level name of the app, and a native's method through its prototypes. Espruino lexes a function's whole text at each call, so a full
  * batch's work is a function of its own.
  */
 function watchHandler(bootS: number): (e: EspruinoWatchEvent) => void {
-  const cells = cellByDout;
+  // Declared in the order the handler uses them most: a scope is searched name by name.
   const bits = new Uint8Array(E.toArrayBuffer(BITS));
-  const read = digitalRead;
-  const native = E;
   let spi: SPI | undefined = undefined;
   let spiFor = -1;
+  const cells = cellByDout;
+  const read = digitalRead;
+  const sum = E.sum;
+  const variance = E.variance;
+  const convolve = E.convolve;
   /* A full batch, summarised natively and handed on. */
-  const handOn = (c: HxCell, timeS: number): void => {
-    const b = c[Hx.BATCH];
-    const n = c[Hx.LAST] + 1;
-    const mean = native.sum(b) / n;
+  const handOn = (c: EspruinoHx711, timeS: number): void => {
+    const b = c.batch;
+    const n = c.last + 1;
+    const mean = sum(b) / n;
     // Successive steps squared: circularly 2(Σx² − Σx·x₊₁), less the wrap-around step. Counts are
     // integers under 2^23, so every sum is exact in a double, and equal to the NodeMCU port's.
     const wrap = b[n - 1] - b[0];
-    c[Hx.ON_BATCH](c[Hx.INDEX], b as unknown as number[], n, espruinoMs(timeS, bootS), mean, native.variance(b, mean), 2 * (native.convolve(b, b, 0) - native.convolve(b, b, 1)) - wrap * wrap);
+    c.onBatch!(c.index, b as unknown as number[], n, espruinoMs(timeS, bootS), mean, variance(b, mean), 2 * (convolve(b, b, 0) - convolve(b, b, 1)) - wrap * wrap);
   };
   return (e: EspruinoWatchEvent): void => {
     // e.pin is a Pin, which would index the array as "D5"; | 0 makes it the number.
@@ -105,45 +92,64 @@ function watchHandler(bootS: number): (e: EspruinoWatchEvent) => void {
         spi.setup = spi.setup;
         spi.send = spi.send;
       }
-      spi.setup(c[Hx.SPI_SETUP]);
+      spi.setup(c.spiSetup);
       spiFor = pin;
     }
-    const d = spi!.send(c[Hx.PATTERN]);
-    const i = c[Hx.FILLED]++;
+    const d = spi!.send(c.pattern);
+    const i = c.filled++;
     if (i < 0) {
       return;
     }
     // The 24 data bits placed 8 higher, so that >> 8 makes the two's complement count signed.
-    c[Hx.BATCH][i] = (bits[d[0]] << 28 | bits[d[1]] << 24 | bits[d[2]] << 20 | bits[d[3]] << 16 | bits[d[4]] << 12 | bits[d[5]] << 8) >> 8;
-    if (i < c[Hx.LAST]) {
+    c.batch[i] = (bits[d[0]] << 28 | bits[d[1]] << 24 | bits[d[2]] << 20 | bits[d[3]] << 16 | bits[d[4]] << 12 | bits[d[5]] << 8) >> 8;
+    if (i < c.last) {
       return;
     }
-    c[Hx.FILLED] = 0;
+    c.filled = 0;
     handOn(c, e.time);
   };
 }
 
+/**
+ * A cell is also the watch handler's state for it, in fields the handler reads in this order
+ * (Espruino finds a field by walking them in the order they were made): filled counts up from
+ * −SETTLING_CONVERSIONS after start(), so the settling conversions are read and dropped by the
+ * same test that keeps a batch's place.
+ */
 export class EspruinoHx711 implements LoadCell {
-  private readonly cell: HxCell;
-  private watchId = -1;
+  /* DOUT as MISO, PD_SCK as MOSI; no baud: software SPI ignores it (Espruino's SPI.setup), and setup() reads every key given. */
+  readonly spiSetup: EspruinoSpiSetup;
+  readonly pattern: Uint8Array;
+  filled: number;
+  readonly batch: Int32Array;
+  readonly last: number;
+  onBatch: SampleBatchHandler | undefined;
+  readonly index: number;
+  private watchId: number;
 
-  constructor(private readonly pins: CellPins, index: number, bootS: number) {
+  constructor(pins: CellPins, index: number, bootS: number) {
     pinMode(pins.dout, "input");
     digitalWrite(pins.sck, 0);
-    // No baud: software SPI ignores it (Espruino's SPI.setup), and setup() reads every key given.
-    this.cell = [{ miso: pins.dout, mosi: pins.sck }, addPattern(pins.gainPulses), 0, new Int32Array(pins.batch), pins.batch - 1, undefined as unknown as SampleBatchHandler, index];
+    this.spiSetup = { miso: pins.dout, mosi: pins.sck };
+    this.pattern = addPattern(pins.gainPulses);
+    this.filled = 0;
+    this.batch = new Int32Array(pins.batch);
+    this.last = pins.batch - 1;
+    this.onBatch = undefined;
+    this.index = index;
+    this.watchId = -1;
     if (onReady === undefined) {
       onReady = watchHandler(bootS);
     }
   }
 
   start(onBatch: SampleBatchHandler): void {
-    const c = this.cell;
-    c[Hx.ON_BATCH] = onBatch;
-    c[Hx.FILLED] = -SETTLING_CONVERSIONS;
-    digitalWrite(this.pins.sck, 0);
-    cellByDout[this.pins.dout] = c;
-    this.watchId = setWatch(onReady!, this.pins.dout, { edge: "falling", repeat: true, debounce: DEBOUNCE_MS });
+    const dout = this.spiSetup.miso!;
+    this.onBatch = onBatch;
+    this.filled = -SETTLING_CONVERSIONS;
+    digitalWrite(this.spiSetup.mosi!, 0);
+    cellByDout[dout] = this;
+    this.watchId = setWatch(onReady!, dout, { edge: "falling", repeat: true, debounce: DEBOUNCE_MS });
   }
 
   stop(): void {
@@ -151,8 +157,9 @@ export class EspruinoHx711 implements LoadCell {
       clearWatch(this.watchId);
       this.watchId = -1;
     }
-    cellByDout[this.pins.dout] = undefined;
-    this.cell[Hx.FILLED] = 0;
-    digitalWrite(this.pins.sck, 1);
+    cellByDout[this.spiSetup.miso!] = undefined;
+    this.onBatch = undefined;
+    this.filled = 0;
+    digitalWrite(this.spiSetup.mosi!, 1);
   }
 }
