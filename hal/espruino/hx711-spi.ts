@@ -54,8 +54,8 @@ let onReady: ((e: EspruinoWatchEvent) => void) | undefined = undefined;
 /**
  * The one watch handler: a conversion read and kept in its cell's batch. The names it uses are
  * its own or its closure's (digitalRead and E's methods too): a global name is looked for through
- * every top-level name of the app, and a native's method through its prototypes. Espruino lexes a function's whole text at each call, so a full
- * batch's work is a function of its own.
+ * every top-level name of the app, and a native's method through its prototypes. Espruino lexes
+ * a function's whole text at each call, so a full batch's work is a function of its own.
  */
 function watchHandler(bootS: number): (e: EspruinoWatchEvent) => void {
   // Declared in the order the handler uses them most: a scope is searched name by name.
@@ -117,11 +117,12 @@ function watchHandler(bootS: number): (e: EspruinoWatchEvent) => void {
  * same test that keeps a batch's place.
  */
 export class EspruinoHx711 implements LoadCell {
-  /* DOUT as MISO, PD_SCK as MOSI; no baud: software SPI ignores it (Espruino's SPI.setup), and setup() reads every key given. */
+  /* DOUT as MISO, PD_SCK as MOSI. No baud: software SPI ignores it (Espruino's SPI.setup), and setup() reads every key. */
   readonly spiSetup: EspruinoSpiSetup;
   readonly pattern: Uint8Array;
   filled: number;
   readonly batch: Int32Array;
+  /** The batch's last index: reaching it hands the batch on. */
   readonly last: number;
   onBatch: SampleBatchHandler | undefined;
   readonly index: number;
