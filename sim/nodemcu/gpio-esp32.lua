@@ -18,6 +18,8 @@ local function valid(pin)
   return pin >= 0 and pin <= 39 and pin ~= 20 and pin ~= 24 and (pin < 28 or pin > 31)
 end
 
+-- A pin's state, made on first use. Callers write `pins[pin] or state(pin)`: a replay's
+-- conversion touches pins a dozen times, and Lua 5.3 pays for each call.
 local function state(pin)
   local s = pins[pin]
   if s == nil then
@@ -89,7 +91,7 @@ end
 
 local function configure(pin, dir, pull)
   check_pin(pin, dir == 2 or dir == 3)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   set_dir(s, dir)
   s.pull = pull
   s.spi = nil
@@ -121,14 +123,14 @@ end
 
 function gpio.read(pin)
   check_pin(pin, false)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   if not s.input then return 0 end
   return s.level
 end
 
 function gpio.write(pin, level)
   check_pin(pin, true)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.out = level ~= 0 and 1 or 0
   update(pin, s)
   vb.output(pin, s.out)
@@ -139,7 +141,7 @@ function gpio.trig(pin, kind, cb)
   kind = kind or 0
   if type(kind) ~= "number" then error("bad argument #2 to 'trig' (number expected, got " .. type(kind) .. ")", 2) end
   if cb ~= nil and type(cb) ~= "function" then error("bad argument #3 to 'trig' (function expected)", 2) end
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   -- A type without a function keeps the old one, as on the ESP8266.
   if kind == 0 then s.cb = nil elseif cb ~= nil then s.cb = cb end
   s.intr = kind
@@ -152,35 +154,35 @@ end
 
 -- A device's level before boot: no interrupt.
 function vb.gpio_set(pin, level)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.ext = level
   s.level = resolve(s)
 end
 
 -- A resistor on the board pulls the wire to level when nothing drives it.
 function vb.gpio_resistor(pin, level)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.resistor = level
   s.level = resolve(s)
 end
 
 -- A device changes the level it drives on a pin.
 function vb.gpio_drive(pin, level)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.ext = level
   update(pin, s)
 end
 
 -- The SPI peripheral through the GPIO matrix: it drives MOSI (and SCLK), and takes MISO as an input.
 function vb.gpio_spi_out(pin, level)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.spi = level
   set_dir(s, 2)
   update(pin, s)
 end
 
 function vb.gpio_spi_in(pin)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   set_dir(s, 1)
   update(pin, s)
 end
@@ -188,7 +190,7 @@ end
 -- spi_bus_free lets the bus's pins go with gpio_reset_pin: no input or output, pull-up on,
 -- interrupt off. A wire nothing else drives is then pulled high.
 function vb.gpio_reset(pin)
-  local s = state(pin)
+  local s = pins[pin] or state(pin)
   s.spi = nil
   set_dir(s, 0)
   s.pull = 1
