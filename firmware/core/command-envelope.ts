@@ -6,7 +6,7 @@
  */
 import type { Hmac } from "../../hal/hmac";
 import type { Store } from "../../hal/store";
-import { CborBytes, type CborMap, type CborValue } from "./cbor-value";
+import { isBytes, type CborBytes, type CborMap, type CborValue } from "./cbor-value";
 import { cborDecode } from "./cbor-reader";
 import { CborWriter } from "./cbor-writer";
 import { CommandFields } from "./command-fields";
@@ -81,14 +81,14 @@ export function openCommand(payload: string, ctx: CommandContext): OpenedCommand
   }
   const outer = cborDecode(payload, MAX_DEPTH);
   const pair = outer.value as CborValue[];
-  if (!outer.ok || !Array.isArray(pair) || pair.length !== 2 || !(pair[0] instanceof CborBytes) || !(pair[1] instanceof CborBytes)) {
+  if (!outer.ok || !Array.isArray(pair) || pair.length !== 2 || !isBytes(pair[0]) || !isBytes(pair[1])) {
     return refused("malformed", outer.ok ? "not [body, mac]" : outer.error, "", empty);
   }
   const body = (pair[0] as CborBytes).data;
   const mac = (pair[1] as CborBytes).data;
   const inner = cborDecode(body, MAX_DEPTH);
   const m = inner.value as CborMap;
-  if (!inner.ok || typeof m !== "object" || Array.isArray(m) || m instanceof CborBytes) {
+  if (!inner.ok || typeof m !== "object" || Array.isArray(m) || isBytes(m)) {
     return refused("malformed", inner.ok ? "body is not a map" : inner.error, "", empty);
   }
   const f = new CommandFields(m);

@@ -3,7 +3,7 @@
  * the right type, finite, in range. The first field that fails is remembered, so a handler reads
  * all it needs and then looks once at `bad`: the reply names that field and nothing has changed.
  */
-import { CborBytes, type CborMap, type CborValue } from "./cbor-value";
+import { isBytes, type CborMap, type CborValue } from "./cbor-value";
 
 export class CommandFields {
   /** The first field that was missing or wrong; "" while all were fine. */
@@ -47,7 +47,7 @@ export class CommandFields {
   /** A byte string of minBytes to maxBytes bytes (keys and MACs: exactly 32; a bundle's piece). */
   bytes(name: string, minBytes: number, maxBytes: number): string {
     const v: CborValue = this.m[name];
-    if (!(v instanceof CborBytes) || v.data.length < minBytes || v.data.length > maxBytes) {
+    if (!isBytes(v) || v.data.length < minBytes || v.data.length > maxBytes) {
       this.reject(name);
       return "";
     }

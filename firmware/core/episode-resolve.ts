@@ -10,8 +10,15 @@ import { Lane, laneActive, laneLevelG } from "./lane-detector";
 import type { LaneConfig } from "./shelf-config";
 import type { ShelfEvent } from "./shelf-event";
 
-/** Attributes the episode's settled lanes together and publishes what each one moved; seq is the pipeline's last event's, and the last one published comes back. */
-export function resolveEpisode(lanes: number[][], config: LaneConfig[], tMs: number, seq: number, onEvent: (e: ShelfEvent) => void): number {
+/** Below this confidence (a quarter of an item off), an episode may wait for more (shelf-pipeline.ts's HOLD_MS). */
+const HOLD_BELOW = 0.5;
+
+/**
+ * Attributes the episode's settled lanes together and publishes what each one moved; seq is the
+ * pipeline's last event's, and the last one published comes back. With mayHold, an episode whose
+ * counts fit badly publishes nothing and changes nothing, and -1 comes back.
+ */
+export function resolveEpisode(lanes: number[][], config: LaneConfig[], tMs: number, mayHold: boolean, seq: number, onEvent: (e: ShelfEvent) => void): number {
   const members: number[] = [];
   const parts: EpisodeLane[] = [];
   let moved = 0;
@@ -34,6 +41,9 @@ export function resolveEpisode(lanes: number[][], config: LaneConfig[], tMs: num
     }
   }
   const a = attribute(parts);
+  if (mayHold && a.confidence < HOLD_BELOW) {
+    return -1;
+  }
   let last = seq;
   for (let k = 0; k < events; k++) {
     const d = lanes[members[k]];

@@ -55,7 +55,7 @@ function shelfPipeline(cal: CellCal[], ratesSps: number[], config: LaneConfig[],
       lead[Cell.LEAD_LANE] = i;
     }
   }
-  return [cells, lanes, flat, config, onEvent, onHealth, -1, 0];
+  return [cells, lanes, flat, config, onEvent, onHealth, -1, 0, -1];
 }
 
 /** The calibration the pipeline weighs with, as CellCals. */

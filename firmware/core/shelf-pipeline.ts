@@ -17,6 +17,12 @@ export function cellRates(pins: CellPins[]): number[] {
 
 /** An episode still open after this long is resolved for the lanes that have settled. */
 const MAX_EPISODE_MS = 20000;
+/**
+ * An episode whose counts fit badly waits this long after it settled for its lanes to move again
+ * (episode-resolve.ts): a hand that rests on the items for half a second before it lifts them
+ * settles twice, and only the whole episode adds up to whole items.
+ */
+const HOLD_MS = 1000;
 /** A cell that misses this many of its batches (and at least NOT_READY_MIN_MS) is not ready. */
 const NOT_READY_BATCHES = 3;
 const NOT_READY_MIN_MS = 500;
@@ -80,9 +86,11 @@ export const enum Pipe {
   /** When the open episode began (-1: none is open), and the last event's seq. */
   EPISODE_SINCE_MS = 6,
   SEQ = 7,
+  /** Since when no lane of the open episode has moved (-1: one is moving): when it settled. */
+  QUIET_SINCE_MS = 8,
 }
 
-export type ShelfPipeline = [number[][], number[][], number[][], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number];
+export type ShelfPipeline = [number[][], number[][], number[][], LaneConfig[], (e: ShelfEvent) => void, (h: HealthEvent) => void, number, number, number];
 
 function laneBlock(p: ShelfPipeline, lane: number, n: number, tStartMs: number, tMs: number): void {
   const lanes = p[Pipe.LANES];
@@ -134,9 +142,19 @@ function laneBlock(p: ShelfPipeline, lane: number, n: number, tStartMs: number, 
   for (let i = 0; i < lanes.length; i++) {
     anyActive = anyActive || laneActive(lanes[i]);
   }
+  if (anyActive) {
+    p[Pipe.QUIET_SINCE_MS] = -1;
+  } else if (p[Pipe.QUIET_SINCE_MS] < 0) {
+    p[Pipe.QUIET_SINCE_MS] = tMs;
+  }
   if (!anyActive || tMs - p[Pipe.EPISODE_SINCE_MS] > MAX_EPISODE_MS) {
-    p[Pipe.SEQ] = resolveEpisode(lanes, p[Pipe.CONFIG], tMs, p[Pipe.SEQ], p[Pipe.ON_EVENT]);
-    p[Pipe.EPISODE_SINCE_MS] = anyActive ? tMs : -1;
+    const settledMs = anyActive ? tMs : p[Pipe.QUIET_SINCE_MS];
+    const seq = resolveEpisode(lanes, p[Pipe.CONFIG], settledMs, !anyActive && tMs - settledMs < HOLD_MS, p[Pipe.SEQ], p[Pipe.ON_EVENT]);
+    if (seq >= 0) {
+      p[Pipe.SEQ] = seq;
+      p[Pipe.EPISODE_SINCE_MS] = anyActive ? tMs : -1;
+      p[Pipe.QUIET_SINCE_MS] = -1;
+    }
   }
 }
 
