@@ -40,7 +40,7 @@ describe("an episode whose counts fit badly waits for its lane to move again", (
     // Press to +170 g (3.6 items) by 5.3 s, rest until 5.9 s, lift three items by 6.1 s.
     const ev = await events(trace("rest", (t) => (t < 5 ? 0 : t < 5.3 ? ((t - 5) / 0.3) * 170 : t < 5.9 ? 170 : t < 6.1 ? 170 - ((t - 5.9) / 0.2) * (170 + 3 * UNIT_G) : -3 * UNIT_G)));
     expect(ev.map((e) => [e.type, e.count])).toEqual([["pick", 3]]);
-    expect(Math.abs(ev[0].grams + 3 * UNIT_G)).toBeLessThan(2);
+    expect(Math.abs((ev[0].grams as number) + 3 * UNIT_G)).toBeLessThan(2);
   });
 
   it("a change that stays off whole items is still published, with its settling time and a low confidence", async () => {
