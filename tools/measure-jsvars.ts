@@ -27,6 +27,8 @@ import type { AppName } from "./build/entry.ts";
  */
 
 export const QUERY = 'print("@@U"+process.memory().usage)\n';
+/** The answer, up to its line's end: output comes in chunks, and "@@U1" may be the start of "@@U135". */
+const USAGE_LINE = /@@U(\d+)\r?\n/;
 
 interface Run {
   out: string;
@@ -34,7 +36,7 @@ interface Run {
 }
 
 /** Runs the interpreter in dir (on run.js, or as a REPL when file is undefined), types the query once settled, and returns what it printed. */
-function runInterpreter(bin: string, dir: string, file: string | undefined, settleMs: number, query = QUERY, answer = /@@U(\d+)/): Promise<Run> {
+function runInterpreter(bin: string, dir: string, file: string | undefined, settleMs: number, query = QUERY, answer = USAGE_LINE): Promise<Run> {
   if (file !== undefined) writeFileSync(join(dir, "run.js"), file, "latin1");
   return new Promise((resolve) => {
     const p = spawn(bin, file === undefined ? [] : ["run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
@@ -70,7 +72,7 @@ async function inFreshDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** A file run once, then asked (it must keep a timer, or the Linux build exits). */
-export function measureFile(bin: string, file: string, settleMs = 1000, query = QUERY, answer = /@@U(\d+)/): Promise<Run> {
+export function measureFile(bin: string, file: string, settleMs = 1000, query = QUERY, answer = USAGE_LINE): Promise<Run> {
   return inFreshDir((dir) => runInterpreter(bin, dir, file, settleMs, query, answer));
 }
 
@@ -78,7 +80,7 @@ export function measureFile(bin: string, file: string, settleMs = 1000, query = 
  * An installer run once (after a run that writes the store's files: the installer alone nearly
  * fills 1,700 JsVars), then the interpreter started again on its flash, as a board powers on, and asked.
  */
-export function measurePowerOn(bin: string, installer: string, store: Map<string, string> = new Map(), settleMs = 1500, query = QUERY, answer = /@@U(\d+)/): Promise<Run> {
+export function measurePowerOn(bin: string, installer: string, store: Map<string, string> = new Map(), settleMs = 1500, query = QUERY, answer = USAGE_LINE): Promise<Run> {
   return inFreshDir(async (dir) => {
     if (store.size > 0) await runInterpreter(bin, dir, [...store].map(([n, t]) => `require("Storage").write(${JSON.stringify(n)},${byteLiteral(t)});\n`).join(""), settleMs, "");
     const install = await runInterpreter(bin, dir, installer, settleMs, "");
