@@ -13,12 +13,11 @@
  * back misdated it signs again once with what the refusal told.
  */
 import { randomBytes } from "node:crypto";
-import { Decoder } from "cbor-x";
+import { decodeDevicePayload } from "../../tools/mqtt/device-payload.ts";
 import mqtt, { type MqttClient } from "mqtt";
 import { noDelay } from "../../tools/mqtt/no-delay.ts";
 import { signCommand, type CommandBody } from "../../tools/mqtt/signed-command.ts";
 
-const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 
 /** How long each admit stays good on the device: within the firmware's 30 s (MAX_ADMIT_MS). */
 export const ADMIT_VALID_MS = 10_000;
@@ -213,12 +212,8 @@ export class AdmissionServer {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    let m: Record<string, unknown>;
-    try {
-      m = decoder.decode(payload);
-    } catch {
-      return;
-    }
+    const m = decodeDevicePayload(payload);
+    if (m === undefined) return;
     if (topic.endsWith("/status")) {
       this.online = m.state === "online" && typeof m.boot === "number";
       if (this.online && m.boot !== this.boot) {

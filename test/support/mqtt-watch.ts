@@ -1,8 +1,7 @@
 /* A back office in a test: every message under aisle/v1/#, decoded, in arrival order. */
-import { Decoder } from "cbor-x";
+import { decodeDevicePayload } from "../../tools/mqtt/device-payload.ts";
 
 /* Counters and clocks are 64-bit integers on the wire: numbers here (they stay below 2^53). */
-const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
 import { noDelay } from "../../tools/mqtt/no-delay.ts";
 
@@ -17,12 +16,7 @@ export class MqttWatch {
 
   private constructor(readonly client: MqttClient) {
     client.on("message", (topic, payload, packet) => {
-      let body: Record<string, unknown>;
-      try {
-        body = decoder.decode(payload);
-      } catch {
-        body = { undecodable: payload.toString("hex") };
-      }
+      const body = decodeDevicePayload(payload) ?? { undecodable: payload.toString("hex") };
       this.seen.push({ topic, retain: packet.retain, body });
     });
   }

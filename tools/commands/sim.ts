@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Decoder } from "cbor-x";
+import { decodeDevicePayload } from "../mqtt/device-payload.ts";
 import mqtt from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.ts";
 import { startLiveGate } from "../../sim/live/live-gate.ts";
@@ -36,7 +36,6 @@ export interface SimOptions {
   hold?: boolean;
 }
 
-const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 
 function keyFor(opts: SimOptions & { device: string }): { key: Buffer; where: string } {
   if (opts.keyFile) return { key: readDeviceKey(readFileSync(opts.keyFile, "utf8"), opts.keyFile), where: opts.keyFile };
@@ -88,12 +87,9 @@ export async function simCommand(opts: SimOptions): Promise<number> {
   }
   const watch = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 1000 });
   watch.on("message", (topic, payload) => {
-    try {
-      const line = describe(topic, decoder.decode(payload));
-      if (line) process.stdout.write(`  ${line}\n`);
-    } catch {
-      // Not ours to print: someone else's payload on our topics.
-    }
+    const m = decodeDevicePayload(payload);
+    const line = m === undefined ? undefined : describe(topic, m);
+    if (line) process.stdout.write(`  ${line}\n`);
   });
   watch.on("connect", () => void watch.subscribeAsync(`aisle/v1/${device}/+`, { qos: 1 }));
   const o = {

@@ -7,10 +7,9 @@
  * then signed again once with the counter it reports.
  */
 import { randomBytes } from "node:crypto";
-import { Decoder } from "cbor-x";
+import { decodeDevicePayload } from "./device-payload.ts";
 
 /* Counters and clocks are 64-bit integers on the wire: numbers here (they stay below 2^53). */
-const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 import mqtt, { type MqttClient } from "mqtt";
 import { signCommand } from "./signed-command.ts";
 import { noDelay } from "./no-delay.ts";
@@ -66,12 +65,8 @@ export class DeviceClient {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    let msg: Record<string, unknown>;
-    try {
-      msg = decoder.decode(payload);
-    } catch {
-      return;
-    }
+    const msg = decodeDevicePayload(payload);
+    if (msg === undefined) return;
     if (topic.endsWith("/raw")) {
       for (const f of this.raw) f(msg as unknown as RawBatch);
       return;

@@ -5,12 +5,11 @@
  * before the first command, so that nothing is missed.
  */
 import { randomBytes } from "node:crypto";
-import { Decoder } from "cbor-x";
+import { decodeDevicePayload } from "../mqtt/device-payload.ts";
 import mqtt, { type MqttClient } from "mqtt";
 import { DeviceError } from "../mqtt/device-client.ts";
 import { noDelay } from "../mqtt/no-delay.ts";
 
-const decoder = new Decoder({ int64AsNumber: true, useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Decoder>[0]);
 
 export interface OtaEvent {
   event: "accepted" | "refused" | "confirmed" | "rolled_back";
@@ -52,12 +51,8 @@ export class OtaWatch {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    let m: Record<string, unknown>;
-    try {
-      m = decoder.decode(payload);
-    } catch {
-      return;
-    }
+    const m = decodeDevicePayload(payload);
+    if (m === undefined) return;
     if (topic.endsWith("/status")) {
       if (m.state === "online" && typeof m.boot === "number") this.online.push(m.boot);
     } else if (m.kind === "ota") {
