@@ -3,10 +3,7 @@
  * single-use tokens (each refusal reported on health when the command was authentic), show and
  * reboot. test/mqtt-gate.test.ts runs the built bundles on a real mosquitto.
  */
-import { createHmac } from "node:crypto";
-import { decode } from "cbor-x";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { handleGateCommand, MAX_ADMIT_MS, TOKEN_MEMORY, type GateDevice } from "../firmware/core/gate-commands.ts";
 import { gateTimes } from "../firmware/core/gate-events.ts";
 import { laneAdmit, laneState, newGateLane } from "../firmware/core/gate-lane.ts";
@@ -15,29 +12,11 @@ import { openOutbox } from "../firmware/core/outbox.ts";
 import { Telemetry } from "../firmware/core/telemetry.ts";
 import { TearingStore } from "../sim/devices/tearing-store.ts";
 import { latin1, signCommand, type CommandBody } from "../tools/mqtt/signed-command.ts";
-
-/** A link that is always up and records what the device publishes. */
-class RecordingLink implements MqttLink {
-  sent: { topic: string; payload: Record<string, unknown> }[] = [];
-  token = 0;
-  connect(_s: MqttSession, _e: MqttEvents): void {}
-  publish(topic: string, payload: string): number {
-    this.sent.push({ topic, payload: decode(Buffer.from(payload, "latin1")) });
-    return ++this.token;
-  }
-  subscribe(): void {}
-  isUp(): boolean {
-    return true;
-  }
-  close(): void {}
-  on(suffix: string): Record<string, unknown>[] {
-    return this.sent.filter((m) => m.topic.endsWith(suffix)).map((m) => m.payload);
-  }
-}
+import { hostHmac, RecordingLink } from "./support/recording-link.ts";
 
 const KEY = Buffer.alloc(32, 7);
 const BOOT = 4;
-const hmac = { sha256: (k: string, m: string) => createHmac("sha256", Buffer.from(k, "latin1")).update(Buffer.from(m, "latin1")).digest().toString("latin1") };
+const hmac = hostHmac;
 
 let link: RecordingLink;
 let telemetry: Telemetry;

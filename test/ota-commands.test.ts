@@ -5,12 +5,10 @@
  * before all pieces, bad signatures, no OTA key, a bundle on trial), what each leaves behind, and
  * the boot side (ota-boot.ts). test/mqtt-ota.test.ts runs the built bundles on a real mosquitto.
  */
-import { createHash, createHmac } from "node:crypto";
-import { decode } from "cbor-x";
+import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { BundleSlot } from "../hal/bundle-slot.ts";
 import type { Clock } from "../hal/clock.ts";
-import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { handleGateCommand, type GateDevice } from "../firmware/core/gate-commands.ts";
 import { otaBoot } from "../firmware/core/ota-boot.ts";
 import { openOutbox } from "../firmware/core/outbox.ts";
@@ -20,25 +18,7 @@ import { deviceConfigRecord } from "../sim/live/live-shelf.ts";
 import { signBundle } from "../tools/ota/bundle-signature.ts";
 import { deriveOtaKey } from "../tools/ota/ota-key.ts";
 import { latin1, signCommand, type CommandBody } from "../tools/mqtt/signed-command.ts";
-
-class RecordingLink implements MqttLink {
-  sent: { topic: string; payload: Record<string, unknown> }[] = [];
-  token = 0;
-  up = true;
-  connect(_s: MqttSession, _e: MqttEvents): void {}
-  publish(topic: string, payload: string): number {
-    this.sent.push({ topic, payload: decode(Buffer.from(payload, "latin1")) });
-    return ++this.token;
-  }
-  subscribe(): void {}
-  isUp(): boolean {
-    return this.up;
-  }
-  close(): void {}
-  on(suffix: string): Record<string, unknown>[] {
-    return this.sent.filter((m) => m.topic.endsWith(suffix)).map((m) => m.payload);
-  }
-}
+import { hostHmac, RecordingLink } from "./support/recording-link.ts";
 
 /** A slot in memory that, as Espruino's flash, refuses to write a byte twice. */
 class MemorySlot implements BundleSlot {
@@ -70,7 +50,7 @@ const FLEET = Buffer.alloc(32, 0xf1);
 const DEV = "gate-7";
 const OTA_KEY = deriveOtaKey(FLEET, DEV);
 const BUNDLE = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 37 + 11) % 256));
-const hmac = { sha256: (k: string, m: string) => createHmac("sha256", Buffer.from(k, "latin1")).update(Buffer.from(m, "latin1")).digest().toString("latin1") };
+const hmac = hostHmac;
 
 let link: RecordingLink;
 let store: TearingStore;

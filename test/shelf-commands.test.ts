@@ -1,7 +1,4 @@
-import { createHmac } from "node:crypto";
-import { decode } from "cbor-x";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { MqttEvents, MqttLink, MqttSession } from "../hal/mqtt-link.ts";
 import { loadCalibration, saveCalibration } from "../firmware/core/calibration-store.ts";
 import { linearCell } from "../firmware/core/calibration.ts";
 import { cellMonitor } from "../firmware/core/cell-monitor.ts";
@@ -11,28 +8,10 @@ import { handleShelfCommand, type ShelfDevice } from "../firmware/core/shelf-com
 import { Telemetry } from "../firmware/core/telemetry.ts";
 import { TearingStore } from "../sim/devices/tearing-store.ts";
 import { latin1, signCommand, type CommandBody } from "../tools/mqtt/signed-command.ts";
-
-/** A link that is always up and records what the device publishes (the broker tests use a real one). */
-class RecordingLink implements MqttLink {
-  sent: { topic: string; payload: Record<string, unknown> }[] = [];
-  private token = 0;
-  connect(_s: MqttSession, _e: MqttEvents): void {}
-  publish(topic: string, payload: string, _qos: number, _retain: boolean): number {
-    this.sent.push({ topic, payload: decode(Buffer.from(payload, "latin1")) });
-    return ++this.token;
-  }
-  subscribe(): void {}
-  isUp(): boolean {
-    return true;
-  }
-  close(): void {}
-  replies(): Record<string, unknown>[] {
-    return this.sent.filter((m) => m.topic.endsWith("/reply")).map((m) => m.payload);
-  }
-}
+import { hostHmac, RecordingLink } from "./support/recording-link.ts";
 
 const KEY = Buffer.alloc(32, 7);
-const hmac = { sha256: (k: string, m: string) => createHmac("sha256", Buffer.from(k, "latin1")).update(Buffer.from(m, "latin1")).digest().toString("latin1") };
+const hmac = hostHmac;
 
 let store: TearingStore;
 let link: RecordingLink;
@@ -51,9 +30,9 @@ function still(counts: number[]): void {
 
 function send(fields: Partial<CommandBody> & { cmd: string }, opts: { key?: Buffer; raw?: Buffer } = {}): Record<string, unknown> {
   const body: CommandBody = { dev: "shelf-7", ctr: ++ctr, exp_ms: now + 30000, id: "c" + ctr, tech: "alice", ...fields };
-  const before = link.replies().length;
+  const before = link.on("/reply").length;
   handleShelfCommand(device, latin1(opts.raw ?? signCommand(opts.key ?? KEY, body)));
-  const replies = link.replies();
+  const replies = link.on("/reply");
   expect(replies.length).toBe(before + 1);
   return replies[replies.length - 1];
 }
@@ -122,9 +101,9 @@ describe("calibration over signed commands", () => {
     expect(send({ cmd: "launch" })).toMatchObject({ ok: false, error: "unknown_cmd" });
     expect(JSON.stringify([...Array(20).keys()].map((i) => store.read(["cal.a", "cal.b", "ctr", "lanes", "cfg"][i % 5])))).toBe(snapshot);
     handleShelfCommand(device, latin1(signCommand(KEY, body)));
-    expect(link.replies().at(-1)).toMatchObject({ id: "r1", ok: true });
+    expect(link.on("/reply").at(-1)).toMatchObject({ id: "r1", ok: true });
     handleShelfCommand(device, latin1(signCommand(KEY, body)));
-    expect(link.replies().at(-1)).toMatchObject({ id: "r1", ok: false, error: "replayed" });
+    expect(link.on("/reply").at(-1)).toMatchObject({ id: "r1", ok: false, error: "replayed" });
     expect(device.rejected).toBe(10);
   });
 
